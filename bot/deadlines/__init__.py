@@ -1,0 +1,1 @@
+"""Timing phrases → deadlines: the parser and its result types."""

@@ -1,0 +1,63 @@
+"""What a timing phrase means, as data: the parser's result types (domain.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    ONCE = "once"
+    RECURRING = "recurring"
+    CONTINUOUS = "continuous"
+    NONE = "none"
+
+
+class Freq(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    ANNUAL = "annual"
+
+
+LAST_DAY = -1
+"""`Recurrence.day` value for "the last day of the month" (February's 28th/29th included)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A repeating due date. Fields the text does not give stay None: nothing is invented."""
+
+    freq: Freq
+    day: int | None = None
+    """Day of month of each due date (already shifted for `trước ngày N`: N-1), or LAST_DAY."""
+    months: tuple[int, ...] | None = None
+    """Months that carry a due date (quarterly: (3, 6, 9, 12)); None = every month of the freq."""
+    weekday: int | None = None
+    """Weekly: 0 = Monday … 6 = Sunday."""
+    window_start: int | None = None
+    """`từ ngày 1 đến ngày 5 hằng tháng`: 1 (the due date is the window's end, in `day`)."""
+
+    @property
+    def has_dates(self) -> bool:
+        """Whether the text fixes concrete dates (else only the frequency is known)."""
+        if self.freq is Freq.WEEKLY:
+            return self.weekday is not None
+        return self.day is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: Kind
+    due: dt.date | None = None
+    """ONCE: the last on-time day, as written (before any holiday shift)."""
+    time: dt.time | None = None
+    """ONCE: a time of day when the text gives one (`trước 14 giờ, ngày 05/12/2017`)."""
+    recurrence: Recurrence | None = None
+    span: tuple[int, int] | None = None
+    """[start, end) of the matched phrase in the input text, or None when nothing matched."""
+    ambiguous: bool = False
+    start: dt.date | None = None
+    """ONCE from a range (`giai đoạn 2021 - 2025`): the range's first day, when given."""

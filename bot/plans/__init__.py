@@ -1,0 +1,1 @@
+"""Plans: the YAML format, loading and validation, and sync into the database."""
