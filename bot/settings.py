@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import paths
@@ -21,7 +21,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///nhacviec.db"
     timezone: str = "Asia/Ho_Chi_Minh"
-    language: Literal["vi", "en"] = "vi"
+    # Not `LANGUAGE`: gettext and many shells already use that name (`en_US:en`).
+    language: Literal["vi", "en"] = Field(
+        default="vi", validation_alias=AliasChoices("NHACVIEC_LANGUAGE", "nhacviec_language")
+    )
     plans_dir: Path = paths.PLANS_DIR
     schedules_dir: Path = paths.SCHEDULES_DIR
     log_level: str = "INFO"

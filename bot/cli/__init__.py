@@ -4,7 +4,13 @@ Each command lives in its own module and registers itself on `app` (or on `plans
 this module only imports them so that they are attached.
 """
 
+from bot.cli import db as _db  # noqa: F401
+from bot.cli import deadline as _deadline  # noqa: F401
 from bot.cli import plans as _plans  # noqa: F401
+from bot.cli import plans_check as _plans_check  # noqa: F401
+from bot.cli import plans_import as _plans_import  # noqa: F401
+from bot.cli import plans_show as _plans_show  # noqa: F401
+from bot.cli import plans_sync as _plans_sync  # noqa: F401
 from bot.cli.app import app
 
 

@@ -7,9 +7,38 @@ These models describe what a clerk writes. Unit references are kept as written h
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _parse_date(value: Any) -> Any:
+    """Clerks copy dates as printed (`10/01/2017`); ISO (`2017-01-10`) works as well."""
+    if isinstance(value, str) and (match := _DMY.match(value)):
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise PydanticCustomError("date_invalid", "no such date: {value}", {"value": value}) from None
+    return value
+
+
+def _one_or_many(value: Any) -> Any:
+    """A single value where a list is expected is a one-item list: clerks write `support: Sở X`."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+"""A date written `YYYY-MM-DD` or `DD/MM/YYYY`."""
+Names = Annotated[list[str], BeforeValidator(_one_or_many)]
+"""A list of strings that may also be written as one string."""
 
 
 class StrictModel(BaseModel):
@@ -44,8 +73,8 @@ class ReminderPolicyOverride(StrictModel):
 class Unit(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str = Field(min_length=1)
-    short: list[str] = []
-    aliases: list[str] = []
+    short: Names = []
+    aliases: Names = []
     parent: str | None = None
     reminders: ReminderPolicyOverride | None = None
 
@@ -61,7 +90,7 @@ class Person(StrictModel):
 
 
 class Directory(StrictModel):
-    """`plans/org.yaml`: the organisation directory shared by every plan."""
+    """`plans/directory/*.yaml` (merged): the organisation directory shared by every plan."""
 
     units: list[Unit] = []
     people: list[Person] = []
@@ -72,12 +101,12 @@ class Task(StrictModel):
     """The document's own numbering, e.g. `III.2.c`."""
     title: str = Field(min_length=1)
     lead: str | None = None
-    support: list[str] = []
+    support: Names = []
     leader: str | None = None
     """Lãnh đạo chỉ đạo: a person id from the directory, or the title as written."""
     timing: str | None = None
     """The timing phrase exactly as written in the document."""
-    due: dt.date | None = None
+    due: Date | None = None
     """Explicit due date; overrides what `timing` says."""
     product: str | None = None
     """Sản phẩm: the expected output (a report, a decision, a scheme)."""
@@ -89,14 +118,14 @@ class Target(StrictModel):
     horizon: str | None = None
     """The timing as written: `Đến năm 2030`, `Hằng năm`."""
     lead: str | None = None
-    support: list[str] = []
+    support: Names = []
 
 
 class Reporting(StrictModel):
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
     """What is reported, as written."""
-    who: list[str] = Field(min_length=1)
+    who: Names = Field(min_length=1)
     """Units that report."""
     to: str
     """Unit that receives the report."""
@@ -109,12 +138,12 @@ class Plan(StrictModel):
 
     issuer: str = Field(min_length=1)
     number: str = Field(min_length=1)
-    issued: dt.date
+    issued: Date
     title: str = Field(min_length=1)
     source: str | None = None
     monitor: str | None = None
     """The unit that follows the plan and compiles reports (usually the office)."""
-    digest_to: list[str] = []
+    digest_to: Names = []
     """People (ids) who receive the weekly digest."""
     reminders: ReminderPolicyOverride | None = None
     tasks: list[Task] = []

@@ -1,0 +1,223 @@
+"""How well `nhacviec plans import` drafts the seed plans, against the hand-checked plans in `plans/`.
+
+For each seed document (default `/work/shared/seeds/*.txt`, or the paths given), the hand plan is
+the `plans/*.yaml` whose `source:` names the seed's file. Tasks are paired by id, then (for the
+rest) by text similarity. Figures, per seed and overall:
+
+- recall: hand tasks that have a lead unit or a timing, found by the importer;
+- precision: imported tasks that pair with a hand task;
+- lead: paired tasks with a lead in the hand plan whose imported lead is the same unit;
+- due: paired tasks with a dated timing (or `due`) in the hand plan whose imported date is the same.
+
+It also times the import of a synthetic 60-page document (the seeds concatenated).
+Run: `.venv/bin/python benchmarks/import_accuracy.py [SEED ...]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.deadlines import Kind, parse_deadline  # noqa: E402
+from bot.importer.draft import import_document  # noqa: E402
+from bot.importer.fold import fold  # noqa: E402
+from bot.importer.model import Draft, DraftTask  # noqa: E402
+from bot.plans.loader import load_directory  # noqa: E402
+from bot.plans.references import UnitIndex  # noqa: E402
+
+SEEDS = Path("/work/shared/seeds")
+TEXT_MATCH = 0.45
+PAGE_CHARS = 3000
+
+
+@dataclass
+class HandTask:
+    id: str
+    title: str
+    lead: str | None
+    due: dt.date | None
+
+
+@dataclass
+class Score:
+    name: str
+    hand: int = 0
+    hand_assigned: int = 0
+    found_assigned: int = 0
+    imported: int = 0
+    paired: int = 0
+    lead_total: int = 0
+    lead_right: int = 0
+    due_total: int = 0
+    due_right: int = 0
+    extra_due: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for key in (
+            "hand",
+            "hand_assigned",
+            "found_assigned",
+            "imported",
+            "paired",
+            "lead_total",
+            "lead_right",
+            "due_total",
+            "due_right",
+            "extra_due",
+        ):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}% ({part}/{whole})" if whole else "    –"
+
+
+def hand_plans() -> dict[str, dict[str, Any]]:
+    plans: dict[str, dict[str, Any]] = {}
+    for path in sorted((ROOT / "plans").glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        source = str((data or {}).get("source") or "")
+        if source:
+            plans[source.split()[0]] = data
+    return plans
+
+
+def hand_tasks(data: dict[str, Any], index: UnitIndex) -> list[HandTask]:
+    issued = (
+        data["issued"] if isinstance(data["issued"], dt.date) else dt.date.fromisoformat(str(data["issued"]))
+    )
+    out: list[HandTask] = []
+    for task in data.get("tasks") or []:
+        lead = task.get("lead")
+        unit = index.find(str(lead)) if lead else None
+        due = task.get("due")
+        if due is None and task.get("timing"):
+            deadline = parse_deadline(str(task["timing"]), issued)
+            due = deadline.due if deadline.kind is Kind.ONCE else None
+        out.append(HandTask(str(task["id"]), str(task.get("title", "")), unit.id if unit else lead, due))
+    return out
+
+
+def pair(hand: list[HandTask], imported: list[DraftTask]) -> list[tuple[HandTask, DraftTask]]:
+    by_id = {task.id: task for task in imported}
+    pairs: list[tuple[HandTask, DraftTask]] = []
+    used: set[str] = set()
+    rest: list[HandTask] = []
+    for task in hand:
+        if task.id in by_id and task.id not in used:
+            pairs.append((task, by_id[task.id]))
+            used.add(task.id)
+        else:
+            rest.append(task)
+    for task in rest:
+        best, best_score = None, TEXT_MATCH
+        for candidate in imported:
+            if candidate.id in used:
+                continue
+            score = difflib.SequenceMatcher(None, fold(task.title)[:300], fold(candidate.text)[:300]).ratio()
+            if score > best_score:
+                best, best_score = candidate, score
+        if best is not None:
+            pairs.append((task, best))
+            used.add(best.id)
+    return pairs
+
+
+def score_seed(seed: Path, data: dict[str, Any], draft: Draft, index: UnitIndex) -> Score:
+    score = Score(seed.name[:12])
+    hand = hand_tasks(data, index)
+    score.hand = len(hand)
+    score.imported = len(draft.tasks)
+    pairs = pair(hand, draft.tasks)
+    paired_ids = {h.id for h, _ in pairs}
+    score.paired = len(pairs)
+    assigned = [h for h in hand if h.lead or h.due or _has_timing(data, h.id)]
+    score.hand_assigned = len(assigned)
+    score.found_assigned = sum(1 for h in assigned if h.id in paired_ids)
+    score.misses = [h.id for h in assigned if h.id not in paired_ids]
+    for h, task in pairs:
+        if h.lead:
+            score.lead_total += 1
+            score.lead_right += task.lead is not None and task.lead.id == h.lead
+        imported_due = task.timing.due if task.timing else None
+        if h.due:
+            score.due_total += 1
+            score.due_right += imported_due == h.due
+        elif imported_due:
+            score.extra_due += 1
+    return score
+
+
+def _has_timing(data: dict[str, Any], task_id: str) -> bool:
+    return any(str(t.get("id")) == task_id and t.get("timing") for t in data.get("tasks") or [])
+
+
+def time_long_document(seeds: list[Path], directory: Any) -> tuple[int, float]:
+    text = "\n\n".join(seed.read_text(encoding="utf-8") for seed in seeds)
+    while len(text) < 60 * PAGE_CHARS:
+        text += "\n\n" + text
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sixty-pages.txt"
+        path.write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        import_document(path, directory)
+        return len(text) // PAGE_CHARS, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("seeds", nargs="*", type=Path)
+    args = parser.parse_args()
+    seeds = args.seeds or sorted(SEEDS.glob("*.txt"))
+    directory, _ = load_directory(ROOT / "plans" / "directory")
+    index = UnitIndex(directory.units)
+    plans = hand_plans()
+    total = Score("overall")
+    rows: list[Score] = []
+    for seed in seeds:
+        data = plans.get(seed.name)
+        if data is None:
+            print(f"{seed.name}: no hand plan in plans/ names it as source (skipped)")
+            continue
+        draft = import_document(seed, directory)
+        row = score_seed(seed, data, draft, index)
+        rows.append(row)
+        total.add(row)
+    columns = ("recall (lead|timing)", 22), ("precision", 20), ("lead accuracy", 20), ("due accuracy", 20)
+    header = f"{'seed':14} " + " ".join(f"{name:{width}}" for name, width in columns) + " extra dues"
+    print(header)
+    print("-" * len(header))
+    for row in [*rows, total]:
+        figures = (
+            _ratio(row.found_assigned, row.hand_assigned),
+            _ratio(row.paired, row.imported),
+            _ratio(row.lead_right, row.lead_total),
+            _ratio(row.due_right, row.due_total),
+        )
+        cells = " ".join(f"{figure:{width}}" for figure, (_, width) in zip(figures, columns, strict=True))
+        print(f"{row.name:14} {cells} {row.extra_due}")
+    for row in rows:
+        if row.misses:
+            print(f"  missed in {row.name}: {', '.join(row.misses[:12])}")
+    pages, seconds = time_long_document(seeds, directory)
+    print(f"synthetic {pages}-page document: imported in {seconds:.2f} s (target < 5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

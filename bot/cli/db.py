@@ -1,0 +1,85 @@
+"""`nhacviec db upgrade|current`: the schema version of the database in DATABASE_URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from sqlalchemy.engine import Engine
+
+from bot.cli.app import app
+from bot.cli.output import fail, out
+from bot.db import errors, migrate
+from bot.db.engine import make_engine
+from bot.db.messages import EMPTY_SCHEMA, SCHEMA_BEHIND, SCHEMA_CURRENT, SCHEMA_UPGRADED, render
+from bot.settings import get_settings
+
+db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+class Lang(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Ngôn ngữ thông báo: vi | en (mặc định: LANGUAGE).")
+]
+
+
+def resolve_lang(option: Lang | None) -> str:
+    return option.value if option is not None else get_settings().language
+
+
+@contextmanager
+def database_errors(url: str, lang: str) -> Iterator[None]:
+    """Turns a database mistake the user can fix into its message and exit code 1."""
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, ImportError, migrate.UnknownRevisionError) as exc:
+        message = errors.describe(exc, url, lang)
+        if message is None:
+            raise
+        fail(message, code=1)
+
+
+def open_database(url: str, lang: str) -> Engine:
+    with database_errors(url, lang):
+        return make_engine(url)
+
+
+@db_app.command("upgrade")
+def upgrade_command(lang: LangOption = None) -> None:
+    """Nâng cấp lược đồ cơ sở dữ liệu lên phiên bản mới nhất (tạo mới nếu chưa có)."""
+    language = resolve_lang(lang)
+    url = get_settings().database_url
+    engine = open_database(url, language)
+    with database_errors(url, language):
+        before, after = migrate.upgrade(engine)
+    shown = errors.safe_url(url)
+    if before.up_to_date:
+        out.print(render(language, SCHEMA_CURRENT, url=shown, revision=after.current))
+    else:
+        previous = before.current or render(language, EMPTY_SCHEMA)
+        out.print(render(language, SCHEMA_UPGRADED, url=shown, before=previous, after=after.current))
+
+
+@db_app.command("current")
+def current_command(lang: LangOption = None) -> None:
+    """Cho biết phiên bản lược đồ của cơ sở dữ liệu và bản mới nhất."""
+    language = resolve_lang(lang)
+    url = get_settings().database_url
+    engine = open_database(url, language)
+    with database_errors(url, language), engine.connect() as connection:
+        state = migrate.schema_state(connection)
+    shown = errors.safe_url(url)
+    if state.up_to_date:
+        out.print(render(language, SCHEMA_CURRENT, url=shown, revision=state.current))
+    else:
+        revision = state.current or render(language, EMPTY_SCHEMA)
+        out.print(render(language, SCHEMA_BEHIND, url=shown, revision=revision, head=state.head))

@@ -1,0 +1,115 @@
+"""`nhacviec plans sync [PATH ...]`: load the checked plans into the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from sqlmodel import Session
+
+from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
+from bot.cli.output import err, fail, out
+from bot.cli.plans import plans_app
+from bot.db import errors
+from bot.db.messages import (
+    NO_PLANS,
+    NOTHING_CHANGED,
+    PLAN_ERRORS,
+    PLAN_WARNINGS,
+    SUMMARY_LINE,
+    SYNC_SUMMARY,
+    WHAT_PEOPLE,
+    WHAT_PLANS,
+    WHAT_REPORTING,
+    WHAT_TARGETS,
+    WHAT_TASKS,
+    WHAT_UNITS,
+    render,
+)
+from bot.db.migrate import ensure_schema
+from bot.plans.loader import load_workspace
+from bot.plans.sync import Counts, SyncError, SyncReport, sync_workspace
+from bot.settings import get_settings
+from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
+
+
+@plans_app.command("sync")
+def sync_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Tệp kế hoạch hoặc thư mục (mặc định: cả thư mục plans/).", show_default=False),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Nạp các kế hoạch (đã kiểm tra, không có lỗi) vào cơ sở dữ liệu.
+
+    Nhiệm vụ bị xóa khỏi tệp được lưu trữ, không bị xóa; lịch sử tiến độ luôn được giữ.
+    """
+    language = resolve_lang(lang)
+    settings = get_settings()
+    workspace = load_workspace(paths or [settings.plans_dir], lang=language)
+    if workspace.errors:
+        for problem in workspace.errors:
+            err.print(escape(problem.format()))
+        fail(render(language, PLAN_ERRORS, count=len(workspace.errors)), code=1)
+    if not workspace.plans:
+        shown = ", ".join(str(path) for path in paths or [settings.plans_dir])
+        fail(render(language, NO_PLANS, paths=shown), code=1)
+
+    try:
+        calendar = WorkCalendar.from_file(settings.schedules_dir / HOLIDAY_FILE_NAME, language)
+    except HolidayFileError as exc:
+        fail(str(exc), code=1)
+
+    url = settings.database_url
+    engine = open_database(url, language)
+    with database_errors(url, language):
+        ensure_schema(engine)
+        try:
+            with Session(engine) as session, session.begin():
+                report = sync_workspace(
+                    session,
+                    workspace,
+                    dt.datetime.now(dt.UTC),
+                    archive_missing_plans=not paths,
+                    calendar=calendar,
+                    lang=language,
+                )
+        except SyncError as exc:
+            fail("\n".join(exc.messages), code=1)
+    out.print(render(language, SYNC_SUMMARY, url=errors.safe_url(url)))
+    if workspace.warnings:
+        # Every warning is shown by `plans check`; a sync only says that there are some.
+        err.print(f"[yellow]{escape(render(language, PLAN_WARNINGS, count=len(workspace.warnings)))}[/]")
+    for line in summary_lines(report, language):
+        out.print(line)
+
+
+def summary_lines(report: SyncReport, lang: str) -> list[str]:
+    if not report.changed:
+        return [render(lang, NOTHING_CHANGED)]
+    sections: list[tuple[str, Counts]] = [
+        (WHAT_PLANS, report.plans),
+        (WHAT_TASKS, report.tasks),
+        (WHAT_TARGETS, report.targets),
+        (WHAT_REPORTING, report.reporting),
+        (WHAT_UNITS, report.units),
+        (WHAT_PEOPLE, report.people),
+    ]
+    return [
+        render(
+            lang,
+            SUMMARY_LINE,
+            what=render(lang, what),
+            added=counts.added,
+            updated=counts.updated,
+            archived=counts.archived,
+            restored=counts.restored,
+            unchanged=counts.unchanged,
+        )
+        for what, counts in sections
+        if counts.changed or counts.unchanged
+    ]

@@ -1,0 +1,260 @@
+"""The tables. The database is the source of truth; YAML files feed it through `plans sync`.
+
+Conventions:
+- Units, people and plans keep the ids written in the YAML (`so-khdt`, `kh-04-2017`) as their
+  primary key, so chat bindings, invites and logs can name them. Tasks, targets and reporting
+  obligations get a surrogate integer id (what status updates and the outbox point at) and keep
+  the document's own numbering in `key`, unique within the plan.
+- Nothing that other rows may point at is deleted: a row that disappears from YAML gets
+  `archived_at`, which is cleared again when it comes back.
+- Every timestamp is timezone-aware UTC (`UTCDateTime`); calendar dates (`due`) are plain dates
+  in the office's calendar.
+- Enumerations are stored as stable English codes in VARCHAR columns (no PostgreSQL enum types,
+  so adding a value never needs an `ALTER TYPE`).
+- A task's current status is `tasks.status`, a copy of its latest `task_updates` row, maintained
+  by `bot.db.updates.record_update` (the only code that inserts updates), so the digest can
+  aggregate 20,000 tasks without a window function over 200,000 updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from bot.db.types import UTCDateTime
+from bot.deadlines.model import Freq, Kind
+from bot.plans.model import Role
+
+# Stable constraint names: Alembic's batch mode on SQLite and later migrations need them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class TaskStatus(StrEnum):
+    """Progress of a task as people report it (domain.md §5)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label_vi(self) -> str:
+        return _STATUS_LABELS_VI[self]
+
+
+_STATUS_LABELS_VI = {
+    TaskStatus.NOT_STARTED: "chưa thực hiện",
+    TaskStatus.IN_PROGRESS: "đang thực hiện",
+    TaskStatus.DONE: "hoàn thành",
+    TaskStatus.BLOCKED: "vướng mắc",
+}
+
+
+def _code_enum(enum: type[StrEnum], name: str, *, checked: bool) -> sa.Enum:
+    """A VARCHAR holding the enum's values (not its member names)."""
+    return sa.Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=checked,
+        length=max(len(member.value) for member in enum),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def _moment(*, nullable: bool) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+class Tracked(SQLModel):
+    """Columns every synced row carries."""
+
+    created_at: dt.datetime = _moment(nullable=False)
+    updated_at: dt.datetime = _moment(nullable=False)
+    archived_at: dt.datetime | None = _moment(nullable=True)
+
+
+class Unit(Tracked, table=True):
+    __tablename__ = "units"
+
+    id: str = Field(primary_key=True)
+    name: str
+    parent_id: str | None = Field(default=None, foreign_key="units.id", index=True)
+    reminders: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    """The unit's reminder policy override, as in the directory (JSON)."""
+
+
+class Person(Tracked, table=True):
+    __tablename__ = "people"
+
+    id: str = Field(primary_key=True)
+    name: str
+    unit_id: str = Field(foreign_key="units.id", index=True)
+    role: Role = Field(default=Role.STAFF, sa_type=_code_enum(Role, "person_role", checked=True))
+    title: str | None = None
+    language: str = "vi"
+
+
+class Plan(Tracked, table=True):
+    __tablename__ = "plans"
+
+    id: str = Field(primary_key=True)
+    """The YAML file name without `.yaml`."""
+    path: str
+    """Where the plan was last synced from (for messages pointing at the file)."""
+    issuer: str
+    number: str
+    issued: dt.date
+    title: str
+    source: str | None = None
+    monitor_unit_id: str | None = Field(default=None, foreign_key="units.id", index=True)
+    reminders: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class PlanDigestRecipient(SQLModel, table=True):
+    __tablename__ = "plan_digest_recipients"
+
+    plan_id: str = Field(foreign_key="plans.id", primary_key=True)
+    person_id: str = Field(foreign_key="people.id", primary_key=True, index=True)
+
+
+class DeadlineColumns(SQLModel):
+    """A parsed timing phrase (`bot.deadlines.model.Deadline`) as queryable columns."""
+
+    deadline_kind: Kind = Field(default=Kind.NONE, sa_type=_code_enum(Kind, "deadline_kind", checked=False))
+    due: dt.date | None = None
+    """ONCE: the last on-time day as written, before any holiday shift."""
+    due_time: dt.time | None = None
+    effective_due: dt.date | None = Field(default=None, index=True)
+    """ONCE: `due` moved to the next working day when it falls on a day off (BLDS Điều 148)."""
+    deadline_start: dt.date | None = None
+    deadline_ambiguous: bool = False
+    recurrence_freq: Freq | None = Field(
+        default=None, sa_type=_code_enum(Freq, "recurrence_freq", checked=False)
+    )
+    recurrence_day: int | None = None
+    """Day of month of each due date; -1 = the last day of the month."""
+    recurrence_months: str | None = None
+    """Months that carry a due date, comma-separated (`3,6,9,12`); NULL = every month."""
+    recurrence_weekday: int | None = None
+    """0 = Monday … 6 = Sunday."""
+    recurrence_window_start: int | None = None
+
+
+class Task(DeadlineColumns, Tracked, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "key"),
+        sa.CheckConstraint("status_percent BETWEEN 0 AND 100", name="status_percent_range"),
+        sa.Index(None, "lead_unit_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plans.id")
+    key: str
+    """The document's own numbering (`III.2.c`)."""
+    position: int
+    """Order in the plan file, for listings in document order."""
+    title: str
+    lead_unit_id: str | None = Field(default=None, foreign_key="units.id")
+    leader_person_id: str | None = Field(default=None, foreign_key="people.id", index=True)
+    leader_text: str | None = None
+    """Lãnh đạo chỉ đạo as written, when it is not a person of the directory."""
+    timing: str | None = None
+    """The timing phrase exactly as written."""
+    due_explicit: dt.date | None = None
+    """The plan's explicit `due`, which wins over `timing`."""
+    product: str | None = None
+    status: TaskStatus = Field(
+        default=TaskStatus.NOT_STARTED, sa_type=_code_enum(TaskStatus, "task_status", checked=True),
+        index=True,
+    )
+    """Copy of the latest update's status (see the module docstring)."""
+    status_percent: int | None = None
+    status_at: dt.datetime | None = _moment(nullable=True)
+
+
+class TaskSupportUnit(SQLModel, table=True):
+    __tablename__ = "task_support_units"
+
+    task_id: int = Field(foreign_key="tasks.id", primary_key=True)
+    unit_id: str = Field(foreign_key="units.id", primary_key=True, index=True)
+
+
+class Target(Tracked, table=True):
+    __tablename__ = "targets"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plans.id")
+    key: str
+    position: int
+    text: str
+    horizon: str | None = None
+    """The horizon as written (`Đến năm 2030`)."""
+    horizon_due: dt.date | None = None
+    """The horizon's last day when it names one (`Đến năm 2030` → 2030-12-31)."""
+    lead_unit_id: str | None = Field(default=None, foreign_key="units.id", index=True)
+
+
+class TargetSupportUnit(SQLModel, table=True):
+    __tablename__ = "target_support_units"
+
+    target_id: int = Field(foreign_key="targets.id", primary_key=True)
+    unit_id: str = Field(foreign_key="units.id", primary_key=True, index=True)
+
+
+class ReportingObligation(DeadlineColumns, Tracked, table=True):
+    """A periodic report: the `who` units send `text` to `to_unit_id` on `cycle`."""
+
+    __tablename__ = "reporting_obligations"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plans.id")
+    key: str
+    position: int
+    text: str
+    to_unit_id: str = Field(foreign_key="units.id", index=True)
+    cycle: str
+    """The cycle as written (`trước ngày 15 hàng tháng, tháng cuối quý`)."""
+
+
+class ReportingUnit(SQLModel, table=True):
+    """The `who` of a reporting obligation: one row per reporting unit."""
+
+    __tablename__ = "reporting_units"
+
+    reporting_id: int = Field(foreign_key="reporting_obligations.id", primary_key=True)
+    unit_id: str = Field(foreign_key="units.id", primary_key=True, index=True)
+
+
+class TaskUpdate(SQLModel, table=True):
+    """One entry of a task's status history. Rows are only ever added."""
+
+    __tablename__ = "task_updates"
+    __table_args__ = (
+        sa.CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+        sa.Index(None, "task_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id")
+    author_person_id: str | None = Field(default=None, foreign_key="people.id", index=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    status: TaskStatus = Field(sa_type=_code_enum(TaskStatus, "task_update_status", checked=True))
+    percent: int | None = None
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    source: str
+    """Where the update came from: `telegram`, `zalo`, `cli`, `import`…"""

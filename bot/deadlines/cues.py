@@ -1,0 +1,323 @@
+"""Scan folded text for timing cues: dated periods, recurrence words, continuity and no-date words.
+
+A cue is what one match of `patterns.SCAN` means, before any choice between cues. Numbers are
+validated here: `31/2/2025` becomes an INVALID cue (noted, never turned into a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+from bot.deadlines.model import LAST_DAY, Freq
+from bot.deadlines.patterns import NUMBER, POINT_BEFORE, ROMAN, SCAN, WEEKDAYS, cue_kind
+from bot.deadlines.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    month_period,
+    months_of_year,
+    point_in_period,
+    quarter_period,
+    valid_date,
+    year_period,
+)
+
+MAX_CUES = 512
+"""A cell or paragraph holds a handful of timing phrases; past this many cues the rest of a
+(pathological) text is not read, which keeps time and memory bounded."""
+MAX_RANGE_YEARS = 50
+
+
+class Cue(StrEnum):
+    PERIOD = "period"
+    DAY = "day"
+    LAST_DAY = "last_day"
+    WINDOW = "window"
+    FREQ = "freq"
+    QUARTER_MONTHS = "quarter_months"
+    WEEKDAY = "weekday"
+    TIME = "time"
+    CONTINUOUS = "continuous"
+    NO_DATE = "no_date"
+    RELATIVE = "relative"
+    INVALID = "invalid"
+
+
+class Grain(IntEnum):
+    """How long a period is; a finer grain is the more specific reading."""
+
+    DAY = 0
+    MONTH = 1
+    QUARTER = 2
+    HALF = 3
+    YEAR = 4
+    YEARS = 5
+
+
+@dataclass(slots=True)
+class Piece:
+    cue: Cue
+    start: int
+    end: int
+    grain: Grain = Grain.DAY
+    year: int | None = None
+    """None: the text gives no year (resolved against the reference date, or a range's end)."""
+    last_year: int | None = None
+    month: int = 0
+    day: int = 0
+    quarter: int = 0
+    second_half: bool = False
+    point: str | None = None
+    """`dau`/`giua`/`cuoi` (đầu/giữa/cuối) of the period."""
+    needs_marker: bool = False
+    """A bare number (`20/3`, `2025`) is a date only after a deadline word, or alone in the text."""
+    ambiguous: bool = False
+    freq: Freq | None = None
+    months: tuple[int, ...] | None = None
+    weekday: int | None = None
+    time: dt.time | None = None
+    first_day: int | None = None
+    """WINDOW: the window's first day (`từ ngày 1 đến ngày 5` → 1; `day` is 5)."""
+    tier: int = 1
+    """How surely the cue is a deadline, from the word before it (see `markers.Tier`)."""
+    shift: bool = False
+    """`trước X`: due the day before X begins."""
+    lead: int = -1
+    """Where the deadline word before the cue starts (-1: none), for the reported span."""
+    head: Piece | None = None
+    """The first end of a range or list (`tháng 5` in `tháng 5 và tháng 6 năm 2025`)."""
+
+
+def bounds(piece: Piece, year: int) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a PERIOD cue in `year` (or its own year); None if not a real date."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    grain = piece.grain
+    if grain is Grain.DAY:
+        day = valid_date(year, piece.month, piece.day)
+        return None if day is None else (day, day)
+    if grain is Grain.MONTH:
+        first, last = month_period(year, piece.month)
+    elif grain is Grain.QUARTER:
+        first, last = quarter_period(year, piece.quarter)
+    elif grain is Grain.HALF:
+        first, last = months_of_year(year, piece.month, from_end=piece.second_half)
+    elif grain is Grain.YEAR:
+        first, last = year_period(year)
+    else:
+        first, last = year_period(year, piece.last_year)
+    if piece.point:
+        point = point_in_period(first, last, piece.point)
+        return point, point
+    return first, last
+
+
+def _quarter_number(text: str) -> int:
+    """I–IV or 1–4; OCR readings `l`/`1` for I count as I (`11` = II, `1v` = IV)."""
+    if text in ("2", "3", "4"):
+        return int(text)
+    if text in ROMAN:
+        return ROMAN[text]
+    if text.endswith("v"):
+        return 4
+    return len(text)
+
+
+_MONTH_COUNT_WORDS = {"ba": 3, "sau": 6, "chin": 9, "nua": 6}
+_FREQ_OF_UNIT = {"tuan": Freq.WEEKLY, "thang": Freq.MONTHLY, "nam": Freq.ANNUAL, "theo": Freq.ANNUAL}
+_FREQ_OF_MONTHS = {1: Freq.MONTHLY, 3: Freq.QUARTERLY, 6: Freq.SEMIANNUAL, 12: Freq.ANNUAL}
+
+
+def _numbers(text: str) -> list[str]:
+    return NUMBER.findall(text)
+
+
+def _numeric(text: str, start: int, end: int) -> Piece:
+    """`30/6/2025` (day), `4/2017` (month), `20/3` (day, year-less: needs a deadline word)."""
+    numbers = _numbers(text)
+    if len(numbers) >= 3:
+        day, month, year = (int(n) for n in numbers[:3])
+        return Piece(Cue.PERIOD, start, end, Grain.DAY, year, month=month, day=day)
+    if len(numbers[-1]) == 4:
+        return Piece(Cue.PERIOD, start, end, Grain.MONTH, int(numbers[-1]), month=int(numbers[0]))
+    piece = Piece(Cue.PERIOD, start, end, Grain.DAY, None, month=int(numbers[-1]), day=int(numbers[0]))
+    piece.needs_marker = True
+    return piece
+
+
+def _month(text: str, start: int, end: int) -> Piece:
+    numbers = _numbers(text)
+    year = int(numbers.pop()) if len(numbers[-1]) == 4 and len(numbers) > 1 else None
+    piece = Piece(Cue.PERIOD, start, end, Grain.MONTH, year, month=int(numbers[-1]))
+    if len(numbers) > 1:
+        piece.head = Piece(Cue.PERIOD, start, start, Grain.MONTH, None, month=int(numbers[0]))
+    return piece
+
+
+def _quarter(match: re.Match[str], start: int, end: int) -> Piece:
+    year = match.group("qy")
+    piece = Piece(Cue.PERIOD, start, end, Grain.QUARTER, int(year) if year else None)
+    piece.quarter = _quarter_number(match.group("qn") or "")
+    last = match.group("qn2")
+    if last:
+        piece.head = Piece(Cue.PERIOD, start, start, Grain.QUARTER, None, quarter=piece.quarter)
+        piece.quarter = _quarter_number(last)
+    return piece
+
+
+def _years(text: str, start: int, end: int) -> Piece:
+    years = [int(n) for n in _numbers(text)]
+    if len(years) == 1:
+        # A bare `2025` needs a deadline word; `năm 2025` does not.
+        return Piece(Cue.PERIOD, start, end, Grain.YEAR, years[0], needs_marker=text[:1].isdigit())
+    piece = Piece(Cue.PERIOD, start, end, Grain.YEARS, years[0], last_year=years[-1])
+    if not years[0] < years[-1] <= years[0] + MAX_RANGE_YEARS:
+        piece.cue = Cue.INVALID
+    return piece
+
+
+def _months_of_year(text: str, start: int, end: int) -> Piece:
+    """`6 tháng đầu năm 2025`: the first six months; `3 tháng cuối năm`: the last three."""
+    words = text.split()
+    count = words[0]
+    numbers = _numbers(text)
+    year = int(numbers[-1]) if numbers and len(numbers[-1]) == 4 else None
+    piece = Piece(Cue.PERIOD, start, end, Grain.HALF, year)
+    piece.month = int(count) if count.isdigit() else _MONTH_COUNT_WORDS.get(count, 0)
+    piece.second_half = not any(word == "dau" for word in words)
+    return piece
+
+
+def _period(kind: str, match: re.Match[str], start: int, end: int) -> Piece:
+    """A PERIOD cue from one match, or INVALID when its numbers name no date."""
+    text = match.group()
+    piece: Piece
+    if kind == "numeric":
+        piece = _numeric(text, start, end)
+    elif kind == "day_month":
+        day, month = (int(n) for n in _numbers(text)[:2])
+        piece = Piece(Cue.PERIOD, start, end, Grain.DAY, None, month=month, day=day)
+    elif kind == "month":
+        piece = _month(text, start, end)
+    elif kind == "quarter_ocr":
+        digits = _numbers(text)[0]
+        piece = Piece(Cue.PERIOD, start, end, Grain.QUARTER, int(digits[1:]), quarter=int(digits[0]))
+    elif kind == "quarter":
+        piece = _quarter(match, start, end)
+    elif kind == "months_of_year":
+        piece = _months_of_year(text, start, end)
+    elif kind == "years":
+        piece = _years(text, start, end)
+    elif kind == "year_point":
+        piece = Piece(Cue.PERIOD, start, end, Grain.YEAR, None, point=_point_word(text.split()[0]))
+    else:  # bad_quarter
+        piece = Piece(Cue.INVALID, start, end)
+    if piece.cue is Cue.PERIOD and not _plausible(piece):
+        piece.cue = Cue.INVALID
+    return piece
+
+
+def _point_word(word: str) -> str:
+    return word if word in ("dau", "giua") else "cuoi"
+
+
+def _plausible(piece: Piece) -> bool:
+    """Whether the numbers can name a date (for a year-less one: in some year)."""
+    if piece.year is not None and not MIN_YEAR <= piece.year <= MAX_YEAR:
+        return False
+    if piece.grain is Grain.DAY:
+        return valid_date(piece.year or 2000, piece.month, piece.day) is not None
+    if piece.grain is Grain.MONTH:
+        head = piece.head
+        return 1 <= piece.month <= 12 and (head is None or 1 <= head.month <= 12)
+    if piece.grain is Grain.QUARTER:
+        return 1 <= piece.quarter <= 4 and (piece.head is None or piece.head.quarter <= piece.quarter)
+    if piece.grain is Grain.HALF:
+        return 1 <= piece.month <= 11
+    return True
+
+
+def _freq(text: str) -> Freq | None:
+    words = text.split()
+    numbers = _numbers(text)
+    if numbers:
+        return _FREQ_OF_MONTHS.get(int(numbers[0]))
+    unit = words[-1]
+    if unit == "lan":
+        return Freq.SEMIANNUAL  # sáu tháng một lần
+    if unit.startswith("q"):
+        return Freq.QUARTERLY
+    return _FREQ_OF_UNIT.get(unit)
+
+
+def _time(text: str) -> dt.time | None:
+    numbers = [int(n) for n in _numbers(text)]
+    hour, minute = numbers[0], numbers[1] if len(numbers) > 1 else 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _weekday(text: str) -> int:
+    word = text.split()[-1]
+    if word.isdigit():
+        return int(word) - 2
+    return WEEKDAYS.get(word, 6)
+
+
+def _point_before(piece: Piece, folded: str) -> None:
+    """`cuối tháng 3/2025`: the đầu/giữa/cuối word just before a month, quarter or year."""
+    if piece.grain not in (Grain.MONTH, Grain.QUARTER, Grain.YEAR) or piece.point or piece.head:
+        return
+    match = POINT_BEFORE.search(folded, max(0, piece.start - 8), piece.start)
+    if match is None:
+        return
+    piece.point = _point_word(match.group("point"))
+    piece.start = match.start()
+    piece.ambiguous = piece.point == "giua" and piece.grain is Grain.QUARTER
+
+
+def scan(folded: str) -> list[Piece]:
+    """Every timing cue in `folded`, in text order."""
+    pieces: list[Piece] = []
+    for match in SCAN.finditer(folded):
+        kind = cue_kind(match)
+        text = match.group()
+        start, end = match.span()
+        piece: Piece | None
+        if kind == "day":
+            day = int(_numbers(text)[0])
+            piece = Piece(Cue.DAY, start, end, day=day) if 1 <= day <= 31 else Piece(Cue.INVALID, start, end)
+        elif kind == "last_day":
+            piece = Piece(Cue.LAST_DAY, start, end, day=LAST_DAY)
+        elif kind == "window":
+            first, last = (int(n) for n in _numbers(text)[:2])
+            valid = 1 <= first <= last <= 31
+            piece = Piece(Cue.WINDOW if valid else Cue.INVALID, start, end, day=last, first_day=first)
+        elif kind in ("freq", "every_months"):
+            freq = _freq(text)
+            piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq)
+        elif kind == "quarter_months":
+            months = (1, 4, 7, 10) if "dau" in text else (3, 6, 9, 12)
+            piece = Piece(Cue.QUARTER_MONTHS, start, end, months=months)
+        elif kind == "weekday":
+            piece = Piece(Cue.WEEKDAY, start, end, weekday=_weekday(text))
+        elif kind == "time":
+            moment = _time(text)
+            piece = None if moment is None else Piece(Cue.TIME, start, end, time=moment)
+        elif kind == "continuous":
+            piece = Piece(Cue.CONTINUOUS, start, end)
+        elif kind == "relative":
+            piece = Piece(Cue.RELATIVE, start, end)
+        elif kind == "no_date":
+            piece = Piece(Cue.NO_DATE, start, end)
+        else:
+            piece = _period(kind, match, start, end)
+            _point_before(piece, folded)
+        if piece is not None:
+            pieces.append(piece)
+            if len(pieces) >= MAX_CUES:
+                break
+    return pieces

@@ -1,0 +1,118 @@
+"""Build a `Recurrence` from the cues of one text: a frequency word and the cues that give its dates.
+
+`trước ngày 15 hàng tháng, tháng cuối quý` → monthly on the 14th: when both a monthly word and
+`tháng cuối quý` appear, the month wins, since the quarter's last month is also a month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.deadlines.cues import Cue, Grain, Piece
+from bot.deadlines.model import LAST_DAY, Freq, Recurrence
+
+_FINEST_FIRST = (Freq.WEEKLY, Freq.MONTHLY, Freq.QUARTERLY, Freq.SEMIANNUAL, Freq.ANNUAL)
+SCOPE = 60
+"""How far (in characters) a frequency word reaches for the day or month that goes with it."""
+_DAY_CUES = (Cue.DAY, Cue.WINDOW, Cue.LAST_DAY)
+_FREQ_BY_MONTH_COUNT = {1: Freq.ANNUAL, 2: Freq.SEMIANNUAL, 4: Freq.QUARTERLY, 12: Freq.MONTHLY}
+
+
+@dataclass(slots=True)
+class Repeating:
+    rule: Recurrence
+    used: list[Piece] = field(default_factory=list)
+    ambiguous: bool = False
+
+
+def span_start(piece: Piece) -> int:
+    return piece.lead if piece.lead >= 0 else piece.start
+
+
+def _distance(piece: Piece, anchors: list[Piece]) -> int:
+    return min(max(anchor.start - piece.end, piece.start - anchor.end, 0) for anchor in anchors)
+
+
+def _previous_month(month: int) -> int:
+    return 12 if month == 1 else month - 1
+
+
+def _month_day(piece: Piece) -> tuple[int, int]:
+    """(month, day) of a year-less dated cue, as an annual due date (`trước` applied)."""
+    if piece.grain is Grain.DAY:
+        if not piece.shift:
+            return piece.month, piece.day
+        if piece.day == 1:
+            return _previous_month(piece.month), LAST_DAY
+        return piece.month, piece.day - 1
+    month = piece.month if piece.grain is Grain.MONTH else piece.quarter * 3
+    if piece.shift:
+        first_month = month if piece.grain is Grain.MONTH else month - 2
+        return _previous_month(first_month), LAST_DAY
+    day = {"dau": 1, "giua": 15}.get(piece.point or "", LAST_DAY)
+    return month, day
+
+
+def assemble(pieces: list[Piece]) -> Repeating | None:
+    """The recurrence the text describes, or None when it has no frequency cue."""
+    freqs = [p for p in pieces if p.cue is Cue.FREQ and p.freq is not None]
+    quarter_months = [p for p in pieces if p.cue is Cue.QUARTER_MONTHS]
+    last_days = [p for p in pieces if p.cue is Cue.LAST_DAY]
+    if not (freqs or quarter_months or last_days):
+        return None
+    if freqs:
+        freq = min((p.freq for p in freqs if p.freq is not None), key=_FINEST_FIRST.index)
+        anchors = [p for p in freqs if p.freq is freq]
+    elif quarter_months:
+        freq, anchors = Freq.QUARTERLY, quarter_months
+    else:
+        freq, anchors = Freq.MONTHLY, last_days
+    result = Repeating(Recurrence(freq), used=list(freqs))
+    months: tuple[int, ...] | None = None
+    if quarter_months:
+        result.used.extend(quarter_months)
+        anchors = anchors + quarter_months
+        if freq is Freq.QUARTERLY:
+            months = quarter_months[0].months
+    if freq is Freq.WEEKLY:
+        weekdays = sorted((p for p in pieces if p.cue is Cue.WEEKDAY), key=lambda p: _distance(p, anchors))
+        if weekdays and _distance(weekdays[0], anchors) <= SCOPE:
+            result.used.append(weekdays[0])
+            result.rule = Recurrence(freq, weekday=weekdays[0].weekday)
+            result.ambiguous = len({p.weekday for p in weekdays}) > 1
+        return result
+    if freq in (Freq.ANNUAL, Freq.SEMIANNUAL):
+        dated = [
+            p
+            for p in pieces
+            if p.cue is Cue.PERIOD
+            and p.year is None
+            and p.grain in (Grain.DAY, Grain.MONTH, Grain.QUARTER)
+            and _distance(p, anchors) <= SCOPE
+        ]
+        if dated:
+            pairs = [_month_day(p) for p in dated]
+            result.used.extend(dated)
+            annual_months = tuple(sorted({month for month, _ in pairs}))
+            if freq is Freq.ANNUAL:
+                freq = _FREQ_BY_MONTH_COUNT.get(len(annual_months), Freq.ANNUAL)
+            result.rule = Recurrence(freq, day=pairs[0][1], months=annual_months)
+            result.ambiguous = len({day for _, day in pairs}) > 1
+            return result
+    days = sorted((p for p in pieces if p.cue in _DAY_CUES), key=lambda p: _distance(p, anchors))
+    if not days:
+        result.rule = Recurrence(freq, months=months)
+        return result
+    chosen = days[0]
+    result.used.extend(days)
+    day = chosen.day
+    if chosen.shift and day != LAST_DAY:
+        day -= 1
+        if day == 0:
+            day = LAST_DAY
+            if months is not None:
+                months = tuple(sorted(_previous_month(m) for m in months))
+    window_start = chosen.first_day if chosen.cue is Cue.WINDOW else None
+    result.rule = Recurrence(freq, day=day, months=months, window_start=window_start)
+    result.ambiguous = len({(p.day, p.shift) for p in days}) > 1
+    return result

@@ -1,0 +1,335 @@
+"""The outline → tasks, targets, reporting duties and the monitoring office.
+
+Rules (domain.md §1): a task is a point of a `Nhiệm vụ, giải pháp` section (a leaf of the
+numbering tree, or an item whose own text assigns a unit) or of `Tổ chức thực hiện`. Labelled
+blocks (`Cơ quan chủ trì:`) apply to their item; section footers (`Phân công thực hiện:` after
+the points) make the whole section one task, since the section is what they assign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from bot.deadlines.model import Kind
+from bot.importer.fields import Field, LabelledValue
+from bot.importer.fold import fold
+from bot.importer.model import DraftReporting, DraftTarget, DraftTask
+from bot.importer.outline import Item
+from bot.importer.sections import Section, default_section, section_of
+from bot.importer.subjects import Assignment, Mention, find_assignment, split_units, subject_at
+from bot.importer.timing import find_in_text, read_value
+from bot.importer.units import UnitMatcher, UnitRef
+
+_HORIZON = re.compile(
+    r"\b(?:(?:den|truoc|trong|vao)\s+(?:truoc\s+)?nam\s+\d{4}|h[a-z]ng\s+nam|moi\s+nam|"
+    r"(?:giai\s+doan|thoi\s+ky|nhiem\s+ky)\s+\d{4}\s*-\s*\d{4}|nam\s+\d{4})"
+)
+_REPORT = re.compile(r"\bb\w?o\s+c\w?o\b")
+_PERIODIC = re.compile(r"\bdinh\s+ky\b|\bh\w?ng\s+(?:thang|quy|nam|tuan)\b|\bmoi\s+(?:thang|quy|nam)\b")
+_SEND_TO = re.compile(r"\b(?:gui|ve|cho|len|toi)\s+")
+_VIA = re.compile(r"\(\s*qua\s+")
+_MONITOR = re.compile(r"\btheo\s+doi\b|\bdon\s+doc\b|\btong\s+hop\b")
+
+
+@dataclass
+class Extracted:
+    tasks: list[DraftTask] = field(default_factory=list)
+    targets: list[DraftTarget] = field(default_factory=list)
+    reporting: list[DraftReporting] = field(default_factory=list)
+    monitor: UnitRef | None = None
+
+
+class Extractor:
+    def __init__(self, matcher: UnitMatcher, ref: dt.date, issuer: str = "") -> None:
+        self.matcher = matcher
+        self.ref = ref
+        self.issuer = issuer
+
+    def run(self, root: Item) -> Extracted:
+        out = Extracted()
+        default = default_section(root)
+        scopes = _field_scopes(root)
+        for item in root.walk():
+            kind = section_of(item, default)
+            if kind is Section.SKIP:
+                continue
+            if kind is Section.TARGETS:
+                if not item.children and not _is_intro(item):
+                    out.targets.append(self._target(item))
+                continue
+            if not item.children and _is_intro(item):
+                continue
+            if item.children and not find_assignment(_own_text(item)):
+                continue
+            task = self._task(item, scopes.get(id(item), []), scopes)
+            out.tasks.append(task)
+            if kind is Section.ORG:
+                self._organisation(item, task, out)
+        return out
+
+    # --- tasks -------------------------------------------------------------------------
+
+    def _task(
+        self, item: Item, fields: list[LabelledValue], scopes: dict[int, list[LabelledValue]]
+    ) -> DraftTask:
+        text = _own_text(item)
+        task = DraftTask(item.id, text or item.heading, section=_section_heading(item))
+        inherited = [value for node in item.ancestors() for value in scopes.get(id(node), [])]
+        values = fields + [value for value in inherited if value.field not in {f.field for f in fields}]
+        by_field: dict[Field, str] = {}
+        for value in values:
+            by_field.setdefault(value.field, value.value)
+        self._assign(task, item, text, by_field)
+        timing_text = by_field.get(Field.TIMING)
+        if timing_text:
+            task.timing = read_value(timing_text, self.ref)
+        else:
+            task.timing = find_in_text(text, self.ref)
+        self._check_timing(task)
+        task.product = by_field.get(Field.PRODUCT)
+        task.leader = by_field.get(Field.LEADER)
+        if by_field.get(Field.TEXT):
+            task.text = by_field[Field.TEXT]
+        return task
+
+    def _assign(self, task: DraftTask, item: Item, text: str, by_field: dict[Field, str]) -> None:
+        assignment: Assignment | None = None
+        if Field.LEAD in by_field:
+            assignment = _names_only(by_field[Field.LEAD], by_field.get(Field.SUPPORT, ""))
+        elif Field.ASSIGN in by_field:
+            assignment = find_assignment(by_field[Field.ASSIGN])
+        if assignment is None or not assignment.leads:
+            own = find_assignment(text)
+            if (own is not None and own.leads) or assignment is None:
+                assignment = own
+        if (
+            (assignment is None or not assignment.leads)
+            and item.label
+            and item.label.kind in ("para", "dash", "plus", "star")
+        ):
+            for ancestor in item.ancestors():
+                found = find_assignment(ancestor.heading) if ancestor.label else None
+                if found is not None and found.leads:
+                    assignment = Assignment(found.leads, found.support, "inherited")
+                    task.notes["lead"] = f"lấy theo mục {ancestor.id} (đoạn này không ghi đơn vị)"
+                    break
+                if ancestor.label is None or ancestor.label.kind == "roman":
+                    break
+        if assignment is None:
+            return
+        if Field.SUPPORT in by_field and Field.LEAD not in by_field:
+            extra = _names_only(by_field[Field.SUPPORT], "")
+            assignment = Assignment(
+                assignment.leads, assignment.support + (extra.leads if extra else []), assignment.how
+            )
+        task.lead, support = self._lead(list(assignment.leads), task.notes)
+        support += self._support(assignment.support, task.notes)
+        task.support = [ref for ref in support if task.lead is None or ref.id != task.lead.id]
+
+    def _split(self, mentions: list[Mention]) -> list[Mention]:
+        """Each mention as one unit when the directory knows it so, else split at its commas."""
+        out: list[Mention] = []
+        for mention in mentions:
+            ref = self.matcher.match(mention.name)
+            if ref.unit_id is not None and not ref.fuzzy and not ref.partial:
+                out.append(mention)
+            else:
+                out.extend(split_units(Mention(mention.name, 0, len(mention.name)), mention.name))
+        return out
+
+    def _lead(self, leads: list[Mention], notes: dict[str, str]) -> tuple[UnitRef | None, list[UnitRef]]:
+        refs = [(mention, self.matcher.match(mention.name)) for mention in self._split(leads)]
+        usable = [(mention, ref) for mention, ref in refs if ref.unit_id or not mention.generic]
+        if not usable:
+            if refs:
+                notes["lead"] = (
+                    f"văn bản giao chung cho «{refs[0][0].name}»: chọn đơn vị chủ trì hoặc để trống"
+                )
+            return None, []
+        lead = usable[0][1]
+        others = [ref for _, ref in usable[1:]]
+        if others:
+            notes["lead"] = (
+                "văn bản giao nhiều đơn vị cùng lúc: đơn vị nêu đầu làm chủ trì, còn lại ghi ở support"
+            )
+        self._note_ref(lead, "lead", notes)
+        return lead, others
+
+    def _support(self, mentions: list[Mention], notes: dict[str, str]) -> list[UnitRef]:
+        out: list[UnitRef] = []
+        dropped: list[str] = []
+        for mention in self._split(mentions):
+            ref = self.matcher.match(mention.name)
+            if ref.unit_id is None and mention.generic:
+                dropped.append(mention.name)
+                continue
+            if all(existing.id != ref.id for existing in out):
+                out.append(ref)
+                self._note_ref(ref, "support", notes)
+        if dropped:
+            notes.setdefault(
+                "support", "bỏ nhóm chung không có trong danh bạ: " + "; ".join(f"«{d}»" for d in dropped)
+            )
+        return out
+
+    @staticmethod
+    def _note_ref(ref: UnitRef, key: str, notes: dict[str, str]) -> None:
+        if ref.unit_id is None:
+            notes.setdefault(
+                key, f"«{ref.written}» chưa có trong danh bạ: đề xuất thêm đơn vị mã {ref.proposed_id}"
+            )
+        elif ref.fuzzy:
+            notes.setdefault(key, f"«{ref.written}» khớp gần đúng ({ref.score:.2f}) với {ref.unit_id}")
+
+    def _check_timing(self, task: DraftTask) -> None:
+        timing = task.timing
+        if timing is None:
+            return
+        deadline = timing.deadline
+        if deadline.kind is Kind.NONE:
+            task.notes["timing"] = "không quy ra được ngày: ghi thêm due nếu văn bản có hạn cụ thể"
+        elif deadline.ambiguous:
+            task.notes["timing"] = "thời hạn viết chưa rõ nghĩa: kiểm tra ngày"
+        elif deadline.kind is Kind.ONCE and deadline.due is not None and deadline.due < self.ref:
+            task.notes["timing"] = "thời hạn trước ngày ban hành"
+
+    # --- targets -----------------------------------------------------------------------
+
+    def _target(self, item: Item) -> DraftTarget:
+        text = _own_text(item) or item.heading
+        target = DraftTarget(item.id, text)
+        horizon = _horizon(text)
+        if horizon is None:
+            for ancestor in item.ancestors():
+                horizon = _horizon(ancestor.text)
+                if horizon is not None:
+                    target.notes["horizon"] = f"lấy theo câu dẫn của mục {ancestor.id or 'đầu'}"
+                    break
+        target.horizon = horizon
+        found = find_assignment(text)
+        if found is not None and found.leads and found.leads[0].start < 3:
+            target.lead, target.support = self._lead(found.leads, target.notes)
+        return target
+
+    # --- Tổ chức thực hiện ---------------------------------------------------------------
+
+    def _organisation(self, item: Item, task: DraftTask, out: Extracted) -> None:
+        text = _own_text(item)
+        folded = fold(text)
+        if (
+            out.monitor is None
+            and task.lead is not None
+            and _MONITOR.search(folded)
+            and (re.search(r"\bgiao\b|\bch\w{0,2}\s+tr[i1l]\b", folded))
+        ):
+            out.monitor = task.lead
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            report = self._reporting(item, task, sentence)
+            if report is not None:
+                out.reporting.append(report)
+                if out.monitor is None:
+                    via = _VIA.search(fold(sentence))
+                    mention = subject_at(sentence, via.end()) if via else None
+                    if mention is not None:
+                        out.monitor = self.matcher.match(mention.name)
+
+    def _reporting(self, item: Item, task: DraftTask, sentence: str) -> DraftReporting | None:
+        folded = fold(sentence)
+        if not _REPORT.search(folded) or not _PERIODIC.search(folded):
+            return None
+        timing = find_in_text(sentence, self.ref)
+        if timing is not None and timing.deadline.kind is Kind.RECURRING:
+            cycle = timing.text
+        else:
+            periodic = _PERIODIC.search(folded)
+            assert periodic is not None
+            cycle = sentence[periodic.start() : periodic.end()]
+        who: list[UnitRef] = [task.lead] if task.lead else []
+        notes: dict[str, str] = {}
+        if not who:
+            subject = subject_at(_own_text(item))
+            if subject is None:
+                return None
+            who = [self.matcher.match(subject.name)]
+            self._note_ref(who[0], "who", notes)
+        to = self._recipient(sentence, folded)
+        if to is None and self.issuer:
+            # Reports go to the issuer unless the text names another office.
+            to = self.matcher.match(self.issuer)
+            notes["to"] = "văn bản không nêu nơi nhận báo cáo: tạm ghi cơ quan ban hành"
+        elif to is not None:
+            self._note_ref(to, "to", notes)
+        return DraftReporting(item.id, sentence.strip(" ;."), who, to, cycle, notes)
+
+    def _recipient(self, sentence: str, folded: str) -> UnitRef | None:
+        for match in _SEND_TO.finditer(folded):
+            mention = subject_at(sentence, match.end(), folded)
+            if mention is not None and not mention.generic:
+                return self.matcher.match(mention.name)
+        return None
+
+
+def _names_only(lead_text: str, support_text: str) -> Assignment | None:
+    """A labelled value (`Cơ quan chủ trì: Sở Nội vụ`) is a list of names, no verb needed."""
+    lead_clean, support_clean = lead_text.strip(" .;"), support_text.strip(" .;")
+    leads = [Mention(lead_clean, 0, len(lead_clean))] if lead_clean else []
+    support = [Mention(support_clean, 0, len(support_clean))] if support_clean else []
+    if not leads and not support:
+        return None
+    return Assignment(leads, support, "field")
+
+
+def _field_scopes(root: Item) -> dict[int, list[LabelledValue]]:
+    """Which item each group of labelled blocks applies to.
+
+    Footers sit at the end of a section, after its points, so they are attached to the deepest
+    point above them; the level they apply to is the deepest level every group shares. Every task
+    inside that item inherits them.
+    """
+    holders = [item for item in root.walk() if item.fields]
+    if not holders:
+        return {}
+    common: set[str] | None = None
+    for item in holders:
+        kinds = {node.label.level_kind for node in [item, *item.ancestors()] if node.label is not None}
+        common = kinds if common is None else common & kinds
+    scopes: dict[int, list[LabelledValue]] = {}
+    for item in holders:
+        target = item
+        for node in [item, *item.ancestors()]:
+            if node.label is not None and common and node.label.level_kind in common:
+                target = node
+                break
+        scopes.setdefault(id(target), []).extend(item.fields)
+    return scopes
+
+
+def _own_text(item: Item) -> str:
+    field_starts = {value.value for value in item.fields}
+    parts = [
+        paragraph
+        for paragraph in item.paragraphs
+        if not any(value and paragraph.endswith(value) for value in field_starts)
+    ]
+    return " ".join(parts).strip()
+
+
+def _is_intro(item: Item) -> bool:
+    """`Cụ thể là:`: a sentence that only introduces the points after it."""
+    return item.text.rstrip().endswith(":") and not item.children
+
+
+def _section_heading(item: Item) -> str:
+    for node in item.ancestors():
+        if node.label is not None and node.label.kind not in ("para", "dash", "plus", "star"):
+            return f"{node.id}. {node.heading}"[:110]
+    return ""
+
+
+def _horizon(text: str) -> str | None:
+    match = _HORIZON.search(fold(text))
+    if not match:
+        return None
+    return text[match.start() : match.end()]

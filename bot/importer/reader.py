@@ -1,0 +1,104 @@
+"""Document files → blocks: `.txt` (OCR or typed), `.docx` (python-docx), `.pdf` with a text layer (pypdf)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from bot.importer import messages as msg
+from bot.importer.blocks import Block, Paragraph, Table
+from bot.importer.errors import DocumentError
+from bot.importer.lines import text_to_blocks
+
+SUPPORTED = (".txt", ".docx", ".pdf")
+
+# A scanned page yields a few stray glyphs at most; real text layers have hundreds per page.
+_MIN_LETTERS_PER_PAGE = 40
+
+
+def read_document(path: Path) -> list[Block]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise DocumentError(msg.UNKNOWN_TYPE, path=str(path), suffix=suffix or "—")
+    if not path.is_file():
+        raise DocumentError(msg.NOT_FOUND, path=str(path))
+    if suffix == ".txt":
+        return text_to_blocks(_read_text(path))
+    if suffix == ".docx":
+        return _read_docx(path)
+    return text_to_blocks(_read_pdf(path))
+
+
+def _read_text(path: Path) -> str:
+    data = _read_bytes(path)
+    # Notepad's "Unicode" is UTF-16 with a byte-order mark; anything else must be UTF-8.
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" not in text:
+        return text
+    raise DocumentError(msg.NOT_UTF8, path=str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(
+            msg.UNREADABLE, path=str(path), reason=exc.strerror or type(exc).__name__
+        ) from exc
+
+
+def _read_docx(path: Path) -> list[Block]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    _read_bytes(path)
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise DocumentError(msg.BAD_DOCX, path=str(path)) from exc
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            text = " ".join(item.text.split())
+            if text:
+                blocks.append(Paragraph(text))
+        elif isinstance(item, DocxTable):
+            blocks.append(Table(tuple(_docx_row(row) for row in item.rows)))
+    return blocks
+
+
+def _docx_row(row: object) -> tuple[str, ...]:
+    cells: list[str] = []
+    previous: object = None
+    for cell in row.cells:  # type: ignore[attr-defined]
+        # A merged cell appears once per grid column it spans: keep it once.
+        if cell._tc is previous:
+            continue
+        previous = cell._tc
+        cells.append(" ".join(cell.text.split()))
+    return tuple(cells)
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    _read_bytes(path)
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise DocumentError(msg.ENCRYPTED_PDF, path=str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError as exc:
+        raise DocumentError(msg.BAD_PDF, path=str(path), reason=str(exc)) from exc
+    text = "\n".join(pages)
+    letters = sum(char.isalpha() for char in text)
+    if letters < _MIN_LETTERS_PER_PAGE * max(1, len(pages)) // 4 or not pages:
+        raise DocumentError(msg.NO_TEXT_LAYER, path=str(path))
+    return text

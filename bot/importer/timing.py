@@ -1,0 +1,108 @@
+"""Timing phrases inside task text, read by the deadline parser relative to the issue date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.deadlines import parse_deadline
+from bot.deadlines.model import Deadline, Kind
+from bot.importer.fold import fold
+
+# `Nghị quyết số 06-NQ/TW ngày 05/11/2016`: a date that names another document, not a deadline.
+_DOCUMENT_CODE_BEFORE = re.compile(r"(?:[\w-]+/[\w/.-]+|\bs[o6]\s*:?\s*[\w/.-]*\d[\w/.-]*)\s*,?\s*$")
+_DOCUMENT_NAME_BEFORE = re.compile(
+    r"\b(?:luat|nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|hien phap)\b[^,;]{0,30}$"
+)
+_CLAUSES = re.compile(r"[^;.]+(?:\.(?=\S)[^;.]*)*[;.]?")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    text: str
+    """The timing phrase exactly as written."""
+    deadline: Deadline
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.deadline.due if self.deadline.kind is Kind.ONCE else None
+
+    @property
+    def recurrence(self) -> str | None:
+        """JSON's `recurrence`: null | weekly | monthly | quarterly | semiannual | annual | continuous."""
+        if self.deadline.kind is Kind.CONTINUOUS:
+            return "continuous"
+        if self.deadline.kind is Kind.RECURRING and self.deadline.recurrence is not None:
+            return self.deadline.recurrence.freq.value
+        return None
+
+
+def read_value(value: str, ref: dt.date) -> Timing | None:
+    """A labelled timing (`Thời gian thực hiện: Quý II/2017`, a table cell): the value as a whole."""
+    value = " ".join(value.split()).strip(" .;,")
+    if not value:
+        return None
+    deadline = parse_deadline(value, ref)
+    return Timing(value, deadline)
+
+
+def find_in_text(text: str, ref: dt.date) -> Timing | None:
+    """The timing phrase in running text that is most likely the task's deadline.
+
+    Every phrase the parser reads is a candidate; one that follows `báo cáo`, `hoàn thành`,
+    `trình` or starts with `trước`/`chậm nhất` wins over a dated quarter or month, which wins over
+    a year or period (`đến năm 2030` is often part of a programme's name); ties go to the first.
+    """
+    candidates: list[tuple[int, int, Timing]] = []
+    seen: set[tuple[int, int]] = set()
+    for clause in _CLAUSES.finditer(text):
+        pieces = [(clause.start(), clause.group())]
+        pieces += [(clause.start() + part.start(), part.group()) for part in _PIECES.finditer(clause.group())]
+        for offset, piece in pieces:
+            for start, end, timing in _in_piece(piece, ref):
+                key = (offset + start, offset + end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                context = fold(text[max(0, offset + start - 45) : offset + start])
+                candidates.append((_strength(context, fold(timing.text)), offset + start, timing))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda candidate: (-candidate[0], candidate[1]))
+    return candidates[0][2]
+
+
+_PIECES = re.compile(r"[^,;]+")
+_STRONG_BEFORE = re.compile(
+    r"\b(?:bao\s+cao|hoan\s+thanh|trinh|xong|ban\s+hanh|hoan\s+chinh|nop|gui)\b[^.;]{0,40}$"
+)
+_STRONG_PHRASE = re.compile(r"^(?:truoc|cham\s+nhat|han\b|thoi\s+han|hoan\s+thanh)")
+_SPECIFIC = re.compile(r"\b(?:quy|thang|ngay)\b|\d/\d")
+
+
+def _strength(context: str, phrase: str) -> int:
+    if _STRONG_PHRASE.search(phrase) or _STRONG_BEFORE.search(context):
+        return 3
+    if _SPECIFIC.search(phrase):
+        return 2
+    return 1
+
+
+def _in_piece(piece: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
+    found: list[tuple[int, int, Timing]] = []
+    offset = 0
+    while offset < len(piece):
+        deadline = parse_deadline(piece[offset:], ref)
+        if deadline.kind is Kind.NONE or deadline.span is None:
+            break
+        start, end = offset + deadline.span[0], offset + deadline.span[1]
+        if end <= start:
+            break
+        before = fold(piece[max(0, start - 40) : start])
+        if not (_DOCUMENT_CODE_BEFORE.search(before) or _DOCUMENT_NAME_BEFORE.search(before)):
+            phrase = piece[start:end].strip(" ,;.")
+            if phrase:
+                found.append((start, end, Timing(phrase, deadline)))
+        offset = end
+    return found

@@ -1,0 +1,430 @@
+"""Loading checked plans into the database (`nhacviec plans sync`).
+
+The YAML files say what the plans are; the database keeps everything else (status history,
+reminders sent, chat bindings). So a sync only ever inserts and updates rows, and rows that
+disappeared from YAML are archived, never deleted: their history stays and they come back with
+it when the YAML brings them back. Rows whose content did not change are not touched, so their
+`updated_at` shows the last real change and a second sync writes nothing.
+
+`sync_workspace` does not commit: the caller runs it inside one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from bot.db import models as db
+from bot.db.messages import UNKNOWN_PERSON, UNKNOWN_UNIT, render
+from bot.deadlines import parse_deadline
+from bot.deadlines.model import Deadline, Kind
+from bot.plans import model
+from bot.workcal import WorkCalendar
+
+
+class LoadedPlanLike(Protocol):
+    """What the sync needs of `bot.plans.loader.LoadedPlan`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def plan(self) -> model.Plan: ...
+
+
+class WorkspaceLike(Protocol):
+    """What the sync needs of `bot.plans.loader.Workspace` (unit references already resolved)."""
+
+    @property
+    def directory(self) -> model.Directory: ...
+    @property
+    def plans(self) -> Mapping[str, LoadedPlanLike]: ...
+    @property
+    def errors(self) -> Sequence[object]: ...
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    archived: int = 0
+    restored: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.archived or self.restored)
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+
+@dataclass
+class SyncReport:
+    plans: Counts = field(default_factory=Counts)
+    tasks: Counts = field(default_factory=Counts)
+    targets: Counts = field(default_factory=Counts)
+    reporting: Counts = field(default_factory=Counts)
+    units: Counts = field(default_factory=Counts)
+    people: Counts = field(default_factory=Counts)
+
+    @property
+    def changed(self) -> bool:
+        return any(counts.changed for counts in self.sections())
+
+    def sections(self) -> tuple[Counts, ...]:
+        return (self.plans, self.tasks, self.targets, self.reporting, self.units, self.people)
+
+
+class SyncError(Exception):
+    """The workspace cannot be synced; `messages` are localised and say what to fix."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class Outcome(Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    ARCHIVED = "archived"
+    RESTORED = "restored"
+    UNCHANGED = "unchanged"
+
+
+def sync_workspace(
+    session: Session,
+    workspace: WorkspaceLike,
+    now: dt.datetime,
+    *,
+    archive_missing_plans: bool = False,
+    calendar: WorkCalendar | None = None,
+    lang: str = "vi",
+) -> SyncReport:
+    """Upsert the directory and every plan of `workspace`; see the module docstring.
+
+    `archive_missing_plans`: the workspace is every plan there is (a sync of the whole plans
+    folder), so plans in the database but not in it are archived with their tasks. A sync of a
+    few files leaves the other plans alone.
+    """
+    if workspace.errors:
+        raise ValueError("a workspace with errors must never be synced")
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    problems = _reference_problems(workspace, lang)
+    if problems:
+        raise SyncError(problems)
+    syncer = _Syncer(session, now, calendar or WorkCalendar.default())
+    syncer.directory(workspace.directory)
+    for loaded in sorted(workspace.plans.values(), key=lambda loaded: loaded.id):
+        syncer.plan(loaded)
+    if archive_missing_plans:
+        syncer.archive_plans_except({loaded.id for loaded in workspace.plans.values()})
+    session.flush()
+    return syncer.report
+
+
+def _reference_problems(workspace: WorkspaceLike, lang: str) -> list[str]:
+    """Dangling references the loader should already have refused; checked again here because a
+    foreign-key failure halfway through a sync would be a far worse message."""
+    units = {unit.id for unit in workspace.directory.units}
+    people = {person.id for person in workspace.directory.people}
+    problems: list[str] = []
+
+    def unit(where: str, field_name: str, ref: str | None) -> None:
+        if ref is not None and ref not in units:
+            problems.append(render(lang, UNKNOWN_UNIT, plan=where, field=field_name, ref=ref))
+
+    for unit_row in workspace.directory.units:
+        unit("plans/directory", f"units[{unit_row.id}].parent", unit_row.parent)
+    for person in workspace.directory.people:
+        unit("plans/directory", f"people[{person.id}].unit", person.unit)
+    for loaded in workspace.plans.values():
+        plan, where = loaded.plan, str(loaded.path)
+        unit(where, "monitor", plan.monitor)
+        for number, person_id in enumerate(plan.digest_to, 1):
+            if person_id not in people:
+                problems.append(
+                    render(lang, UNKNOWN_PERSON, plan=where, field=f"digest_to[{number}]", ref=person_id)
+                )
+        for number, task in enumerate(plan.tasks, 1):
+            unit(where, f"tasks[{number}].lead", task.lead)
+            for ref in task.support:
+                unit(where, f"tasks[{number}].support", ref)
+        for number, target in enumerate(plan.targets, 1):
+            unit(where, f"targets[{number}].lead", target.lead)
+            for ref in target.support:
+                unit(where, f"targets[{number}].support", ref)
+        for number, reporting in enumerate(plan.reporting, 1):
+            unit(where, f"reporting[{number}].to", reporting.to)
+            for ref in reporting.who:
+                unit(where, f"reporting[{number}].who", ref)
+    return problems
+
+
+Row = TypeVar("Row", bound=db.Tracked)
+Link = TypeVar("Link", bound=SQLModel)
+
+
+class _Syncer:
+    def __init__(self, session: Session, now: dt.datetime, calendar: WorkCalendar) -> None:
+        self.session = session
+        self.now = now
+        self.calendar = calendar
+        self.report = SyncReport()
+        self.people_ids: set[str] = set()
+
+    # Directory ---------------------------------------------------------------------------------
+
+    def directory(self, directory: model.Directory) -> None:
+        units = {unit.id: unit for unit in self.session.exec(select(db.Unit))}
+        outcomes: dict[str, Outcome] = {}
+        for unit in directory.units:
+            values = {"name": unit.name, "reminders": _policy(unit.reminders)}
+            units[unit.id], outcomes[unit.id] = self._upsert(
+                units.get(unit.id), db.Unit, {"id": unit.id}, values
+            )
+        # Parents only once every unit exists: a unit may name a parent listed after it.
+        self.session.flush()
+        for unit in directory.units:
+            row = units[unit.id]
+            if row.parent_id != unit.parent:
+                row.parent_id = unit.parent
+                outcomes[unit.id] = self._bump(row, outcomes[unit.id])
+        self._archive_missing(units, {unit.id for unit in directory.units}, outcomes)
+        self.report.units.add(outcomes.values())
+
+        people = {person.id: person for person in self.session.exec(select(db.Person))}
+        outcomes = {}
+        for person in directory.people:
+            values = {
+                "name": person.name,
+                "unit_id": person.unit,
+                "role": person.role,
+                "title": person.title,
+                "language": person.language,
+            }
+            people[person.id], outcomes[person.id] = self._upsert(
+                people.get(person.id), db.Person, {"id": person.id}, values
+            )
+        self.people_ids = {person.id for person in directory.people}
+        self._archive_missing(people, self.people_ids, outcomes)
+        self.report.people.add(outcomes.values())
+        self.session.flush()
+
+    # Plans -------------------------------------------------------------------------------------
+
+    def plan(self, loaded: LoadedPlanLike) -> None:
+        plan = loaded.plan
+        values = {
+            "path": str(loaded.path),
+            "issuer": plan.issuer,
+            "number": plan.number,
+            "issued": plan.issued,
+            "title": plan.title,
+            "source": plan.source,
+            "monitor_unit_id": plan.monitor,
+            "reminders": _policy(plan.reminders),
+        }
+        row, outcome = self._upsert(self.session.get(db.Plan, loaded.id), db.Plan, {"id": loaded.id}, values)
+        self.session.flush()
+        if self._links(db.PlanDigestRecipient, "plan_id", loaded.id, "person_id", set(plan.digest_to)):
+            outcome = self._bump(row, outcome)
+        self.report.plans.add([outcome])
+
+        self._tasks(loaded.id, plan)
+        self._targets(loaded.id, plan)
+        self._reporting(loaded.id, plan)
+
+    def _tasks(self, plan_id: str, plan: model.Plan) -> None:
+        rows = {
+            task.key: task for task in self.session.exec(select(db.Task).where(db.Task.plan_id == plan_id))
+        }
+        outcomes: dict[str, Outcome] = {}
+        for position, task in enumerate(plan.tasks, 1):
+            leader_is_person = task.leader is not None and task.leader in self.people_ids
+            values: dict[str, Any] = {
+                "position": position,
+                "title": task.title,
+                "lead_unit_id": task.lead,
+                "leader_person_id": task.leader if leader_is_person else None,
+                "leader_text": None if leader_is_person else task.leader,
+                "timing": task.timing,
+                "due_explicit": task.due,
+                "product": task.product,
+                **self._deadline(task.timing, task.due, plan.issued),
+            }
+            row, outcomes[task.id] = self._upsert(
+                rows.get(task.id), db.Task, {"plan_id": plan_id, "key": task.id}, values
+            )
+            rows[task.id] = row
+            self.session.flush()
+            if self._links(db.TaskSupportUnit, "task_id", row.id, "unit_id", set(task.support)):
+                outcomes[task.id] = self._bump(row, outcomes[task.id])
+        self._archive_missing(rows, {task.id for task in plan.tasks}, outcomes)
+        self.report.tasks.add(outcomes.values())
+
+    def _targets(self, plan_id: str, plan: model.Plan) -> None:
+        rows = {
+            target.key: target
+            for target in self.session.exec(select(db.Target).where(db.Target.plan_id == plan_id))
+        }
+        outcomes: dict[str, Outcome] = {}
+        for position, target in enumerate(plan.targets, 1):
+            horizon = self._interpret(target.horizon, None, plan.issued)
+            values: dict[str, Any] = {
+                "position": position,
+                "text": target.text,
+                "horizon": target.horizon,
+                "horizon_due": horizon.due if horizon.kind is Kind.ONCE else None,
+                "lead_unit_id": target.lead,
+            }
+            row, outcomes[target.id] = self._upsert(
+                rows.get(target.id), db.Target, {"plan_id": plan_id, "key": target.id}, values
+            )
+            rows[target.id] = row
+            self.session.flush()
+            if self._links(db.TargetSupportUnit, "target_id", row.id, "unit_id", set(target.support)):
+                outcomes[target.id] = self._bump(row, outcomes[target.id])
+        self._archive_missing(rows, {target.id for target in plan.targets}, outcomes)
+        self.report.targets.add(outcomes.values())
+
+    def _reporting(self, plan_id: str, plan: model.Plan) -> None:
+        table = db.ReportingObligation
+        rows = {row.key: row for row in self.session.exec(select(table).where(table.plan_id == plan_id))}
+        outcomes: dict[str, Outcome] = {}
+        for position, reporting in enumerate(plan.reporting, 1):
+            values: dict[str, Any] = {
+                "position": position,
+                "text": reporting.text,
+                "to_unit_id": reporting.to,
+                "cycle": reporting.cycle,
+                **self._deadline(reporting.cycle, None, plan.issued),
+            }
+            row, outcomes[reporting.id] = self._upsert(
+                rows.get(reporting.id), table, {"plan_id": plan_id, "key": reporting.id}, values
+            )
+            rows[reporting.id] = row
+            self.session.flush()
+            if self._links(db.ReportingUnit, "reporting_id", row.id, "unit_id", set(reporting.who)):
+                outcomes[reporting.id] = self._bump(row, outcomes[reporting.id])
+        self._archive_missing(rows, {reporting.id for reporting in plan.reporting}, outcomes)
+        self.report.reporting.add(outcomes.values())
+
+    def archive_plans_except(self, plan_ids: set[str]) -> None:
+        stale = self.session.exec(
+            select(db.Plan).where(col(db.Plan.archived_at).is_(None), col(db.Plan.id).not_in(plan_ids))
+        ).all()
+        for plan in stale:
+            plan.archived_at = self.now
+            self.report.plans.archived += 1
+            for table, counts in (
+                (db.Task, self.report.tasks),
+                (db.Target, self.report.targets),
+                (db.ReportingObligation, self.report.reporting),
+            ):
+                children = self.session.exec(
+                    select(table).where(table.plan_id == plan.id, col(table.archived_at).is_(None))
+                )
+                for child in children:
+                    child.archived_at = self.now
+                    counts.archived += 1
+
+    # Helpers -----------------------------------------------------------------------------------
+
+    def _deadline(self, timing: str | None, explicit: dt.date | None, ref: dt.date) -> dict[str, Any]:
+        deadline = self._interpret(timing, explicit, ref)
+        recurrence = deadline.recurrence if deadline.kind is Kind.RECURRING else None
+        due = deadline.due if deadline.kind is Kind.ONCE else None
+        return {
+            "deadline_kind": deadline.kind,
+            "due": due,
+            "due_time": deadline.time if due is not None else None,
+            "effective_due": self.calendar.effective_deadline(due) if due is not None else None,
+            "deadline_start": deadline.start if due is not None else None,
+            "deadline_ambiguous": deadline.ambiguous,
+            "recurrence_freq": recurrence.freq if recurrence else None,
+            "recurrence_day": recurrence.day if recurrence else None,
+            "recurrence_months": (
+                ",".join(str(month) for month in recurrence.months)
+                if recurrence and recurrence.months
+                else None
+            ),
+            "recurrence_weekday": recurrence.weekday if recurrence else None,
+            "recurrence_window_start": recurrence.window_start if recurrence else None,
+        }
+
+    @staticmethod
+    def _interpret(text: str | None, explicit: dt.date | None, ref: dt.date) -> Deadline:
+        if explicit is not None:
+            return Deadline(kind=Kind.ONCE, due=explicit)
+        if text:
+            return parse_deadline(text, ref=ref)
+        return Deadline(kind=Kind.NONE)
+
+    def _upsert(
+        self, row: Row | None, table: type[Row], key: dict[str, Any], values: dict[str, Any]
+    ) -> tuple[Row, Outcome]:
+        """Insert, or update only the fields that differ (un-archiving the row)."""
+        if row is None:
+            row = table(**key, **values, created_at=self.now, updated_at=self.now)
+            self.session.add(row)
+            return row, Outcome.ADDED
+        changed = False
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+        if row.archived_at is not None:
+            row.archived_at = None
+            outcome = Outcome.RESTORED
+        if outcome is not Outcome.UNCHANGED:
+            row.updated_at = self.now
+        return row, outcome
+
+    def _bump(self, row: db.Tracked, outcome: Outcome) -> Outcome:
+        """A change outside the row itself (its association rows) still counts as an update."""
+        row.updated_at = self.now
+        return Outcome.UPDATED if outcome is Outcome.UNCHANGED else outcome
+
+    def _links(
+        self, table: type[Link], owner_column: str, owner_id: object, other_column: str, wanted: set[str]
+    ) -> bool:
+        """Make the association rows of one owner exactly `wanted`; returns whether any changed."""
+        if owner_id is None:
+            raise ValueError("the owner row must be flushed first")
+        owner = getattr(table, owner_column)
+        current = {
+            getattr(link, other_column): link
+            for link in self.session.exec(select(table).where(owner == owner_id))
+        }
+        for other_id, link in current.items():
+            if other_id not in wanted:
+                self.session.delete(link)
+        for other_id in sorted(wanted - current.keys()):
+            self.session.add(table(**{owner_column: owner_id, other_column: other_id}))
+        return wanted != current.keys()
+
+    def _archive_missing(
+        self, rows: Mapping[str, db.Tracked], present: set[str], outcomes: dict[str, Outcome]
+    ) -> None:
+        for key, row in rows.items():
+            if key not in present and row.archived_at is None:
+                row.archived_at = self.now
+                outcomes[key] = Outcome.ARCHIVED
+
+
+def _policy(policy: model.ReminderPolicyOverride | None) -> dict[str, Any] | None:
+    if policy is None:
+        return None
+    dumped = policy.model_dump(mode="json", exclude_none=True)
+    return dumped or None
