@@ -115,7 +115,8 @@ def main() -> int:
     options.add_argument("--seconds", type=float, default=3.0, help="time per parser (default 3)")
     args = options.parse_args()
     rows = read_corpus(CORPUS)
-    print(f"corpus: {CORPUS.relative_to(ROOT)}: {len(rows)} phrases, {sum(r.due is not None for r in rows)} once-rows")
+    once_rows = sum(row.due is not None for row in rows)
+    print(f"corpus: {CORPUS.relative_to(ROOT)}: {len(rows)} phrases, {once_rows} once-rows")
     print(f"one core: {pin_to_one_core()}; {args.seconds:g} s per parser")
     results = [
         measure("nhacviec parse_deadline", ours, rows, args.seconds),
@@ -130,8 +131,16 @@ def main() -> int:
     vs_parse, vs_search = mine.rate / parse.rate, mine.rate / search.rate
     checks = [
         (f"nhacviec phrases/s >= {TARGET_RATE:,}", f"{mine.rate:,.0f}", mine.rate >= TARGET_RATE),
-        (f"speed vs search_dates >= {TARGET_VS_SEARCH_DATES:g}x", f"{vs_search:,.1f}x", vs_search >= 20),
-        (f"speed vs dateparser.parse >= {TARGET_VS_PARSE:g}x", f"{vs_parse:,.1f}x", vs_parse >= 5),
+        (
+            f"speed vs search_dates >= {TARGET_VS_SEARCH_DATES:g}x",
+            f"{vs_search:,.1f}x",
+            vs_search >= TARGET_VS_SEARCH_DATES,
+        ),
+        (
+            f"speed vs dateparser.parse >= {TARGET_VS_PARSE:g}x",
+            f"{vs_parse:,.1f}x",
+            vs_parse >= TARGET_VS_PARSE,
+        ),
     ]
     for label, figure, ok in checks:
         print(f"{label:<40}{figure:>12}  {'ok' if ok else 'BELOW TARGET'}")

@@ -18,7 +18,7 @@ from bot.plans.loader import load_directory
 from bot.plans.model import Directory
 
 matplotlib.use("pdf")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -31,12 +31,34 @@ HEADER = [
     "Thực hiện Chương trình chuyển đổi số",
 ]
 TABLE = [
-    ("TT", "Nội dung nhiệm vụ", "Lãnh đạo chỉ đạo", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm"),
+    (
+        "TT",
+        "Nội dung nhiệm vụ",
+        "Lãnh đạo chỉ đạo",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Thời gian hoàn thành",
+        "Sản phẩm",
+    ),
     ("I", "Lĩnh vực kinh tế", "", "", "", "", ""),
-    ("1", "Xây dựng Đề án phát triển công nghiệp", "Phó Chủ tịch UBND tỉnh", "Sở Công Thương",
-     "Sở Tài chính, Sở Tư pháp", "Quý IV/2018", "Đề án trình UBND tỉnh"),
-    ("2", "Ban hành quy chế phối hợp", "Chủ tịch UBND tỉnh", "Sở Nội vụ", "", "trước ngày 30/6/2018",
-     "Quyết định"),
+    (
+        "1",
+        "Xây dựng Đề án phát triển công nghiệp",
+        "Phó Chủ tịch UBND tỉnh",
+        "Sở Công Thương",
+        "Sở Tài chính, Sở Tư pháp",
+        "Quý IV/2018",
+        "Đề án trình UBND tỉnh",
+    ),
+    (
+        "2",
+        "Ban hành quy chế phối hợp",
+        "Chủ tịch UBND tỉnh",
+        "Sở Nội vụ",
+        "",
+        "trước ngày 30/6/2018",
+        "Quyết định",
+    ),
 ]
 
 
@@ -51,8 +73,10 @@ def _docx(path: Path) -> Path:
     for line in HEADER:
         document.add_paragraph(line)
     document.add_paragraph("I. NHIỆM VỤ TRỌNG TÂM")
-    document.add_paragraph("1. Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Sở Tài chính xây dựng kế hoạch vốn, "
-                           "báo cáo UBND tỉnh trong quý II/2018.")
+    document.add_paragraph(
+        "1. Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Sở Tài chính xây dựng kế hoạch vốn, "
+        "báo cáo UBND tỉnh trong quý II/2018."
+    )
     document.add_paragraph("PHỤ LỤC")
     document.add_paragraph("Danh mục nhiệm vụ")
     table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
@@ -88,10 +112,15 @@ def test_wrapped_ocr_lines_are_joined_into_paragraphs() -> None:
 
 def test_markdown_pipe_table_in_text(tmp_path: Path) -> None:
     path = tmp_path / "bang.txt"
-    path.write_text("Phụ lục\n\n| TT | Nội dung nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Lập đề án | Sở Nội vụ |\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Phụ lục\n\n| TT | Nội dung nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n"
+        "| 1 | Lập đề án | Sở Nội vụ |\n",
+        encoding="utf-8",
+    )
     tables = [block for block in read_document(path) if isinstance(block, Table)]
-    assert tables == [Table((("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì"), ("1", "Lập đề án", "Sở Nội vụ")))]
+    assert tables == [
+        Table((("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì"), ("1", "Lập đề án", "Sở Nội vụ")))
+    ]
 
 
 def test_docx_paragraphs_and_appendix_table(tmp_path: Path, directory: Directory) -> None:
@@ -111,15 +140,22 @@ def test_docx_paragraphs_and_appendix_table(tmp_path: Path, directory: Directory
     assert [ref.id for ref in row.support] == ["so-tc", "so-tp"]
     assert row.leader == "Phó Chủ tịch UBND tỉnh"
     assert row.product == "Đề án trình UBND tỉnh"
-    assert row.timing is not None and (row.timing.text, row.timing.due) == ("Quý IV/2018", dt.date(2018, 12, 31))
+    assert row.timing is not None and (row.timing.text, row.timing.due) == (
+        "Quý IV/2018",
+        dt.date(2018, 12, 31),
+    )
     second = tasks["PL.2"]
     assert second.lead is not None and second.lead.id == "so-nv"
     assert second.timing is not None and second.timing.due == dt.date(2018, 6, 29)
 
 
 def test_text_layer_pdf(tmp_path: Path, directory: Directory) -> None:
-    lines = [*HEADER, "I. NHIỆM VỤ", "1. Sở Tư pháp chủ trì rà soát văn bản, báo cáo UBND tỉnh trong quý III/2018.",
-             "2. Giao Sở Nội vụ kiện toàn tổ chức bộ máy trước ngày 15/10/2018."]
+    lines = [
+        *HEADER,
+        "I. NHIỆM VỤ",
+        "1. Sở Tư pháp chủ trì rà soát văn bản, báo cáo UBND tỉnh trong quý III/2018.",
+        "2. Giao Sở Nội vụ kiện toàn tổ chức bộ máy trước ngày 15/10/2018.",
+    ]
     draft = import_document(_pdf(tmp_path / "ke-hoach.pdf", lines), directory)
     assert draft.header.number == "21/KH-UBND"
     tasks = {task.id: task for task in draft.tasks}
@@ -160,7 +196,7 @@ def test_docx_that_is_not_a_docx(tmp_path: Path) -> None:
 
 def test_text_in_an_old_encoding(tmp_path: Path) -> None:
     path = tmp_path / "tcvn3.txt"
-    path.write_bytes("Kế hoạch số 04".encode("utf-8")[:3] + b"\xff\xfe\xfa ho\xb8ch")
+    path.write_bytes("Kế hoạch số 04".encode()[:3] + b"\xff\xfe\xfa ho\xb8ch")
     message = _refused(path)
     assert "không phải UTF-8" in message and "lưu lại với bảng mã UTF-8" in message
 

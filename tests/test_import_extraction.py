@@ -32,14 +32,26 @@ def _lead(task: DraftTask) -> str | None:
 
 def test_header_is_read(directory: Directory) -> None:
     header = import_document(DATA / "prose.txt", directory).header
-    assert (header.issuer, header.number, header.issued) == ("UBND tỉnh Thanh Hóa", "12/KH-UBND", dt.date(2017, 1, 10))
+    assert (header.issuer, header.number, header.issued) == (
+        "UBND tỉnh Thanh Hóa",
+        "12/KH-UBND",
+        dt.date(2017, 1, 10),
+    )
     assert header.title == "Kế hoạch triển khai thực hiện Đề án thu hút đầu tư"
     assert header.notes == {}
 
 
 def test_numbering_gives_the_task_ids_of_the_convention(directory: Directory) -> None:
     draft = import_document(DATA / "prose.txt", directory)
-    assert [task.id for task in draft.tasks] == ["III.1.a", "III.1.b", "III.1.c", "III.2.-1", "III.2.-2", "IV.1", "IV.2"]
+    assert [task.id for task in draft.tasks] == [
+        "III.1.a",
+        "III.1.b",
+        "III.1.c",
+        "III.2.-1",
+        "III.2.-2",
+        "IV.1",
+        "IV.2",
+    ]
     # Section I (Mục đích, yêu cầu) is background; section II holds targets, not tasks.
     assert [target.id for target in draft.targets] == ["II.1", "II.2"]
 
@@ -80,7 +92,10 @@ def test_unknown_unit_is_proposed_with_an_id(directory: Directory) -> None:
 
 def test_targets_keep_their_horizon(directory: Directory) -> None:
     targets = import_document(DATA / "prose.txt", directory).targets
-    assert [(target.id, target.horizon) for target in targets] == [("II.1", "Đến năm 2020"), ("II.2", "Hằng năm")]
+    assert [(target.id, target.horizon) for target in targets] == [
+        ("II.1", "Đến năm 2020"),
+        ("II.2", "Hằng năm"),
+    ]
 
 
 def test_organisation_section_gives_reporting_and_monitor(directory: Directory) -> None:
@@ -130,7 +145,10 @@ def test_seed_003_ocr_text() -> None:
     assert first.text.startswith("Tang cuong thu hat von dau tu")
     # `Phân công thực hiện: … giao phong Kinh té, Ha ting va D6 thi ch tri, phdi hop v6i Thué co so 1 …`
     assert first.lead is not None and first.lead.written == "phong Kinh té, Ha ting va D6 thi"
-    assert [ref.written for ref in first.support][:2] == ["Thué co so 1 thanh phd Hai Phong", "Ban Quan 1y du 4n khu vuc Hai An"]
+    assert [ref.written for ref in first.support][:2] == [
+        "Thué co so 1 thanh phd Hai Phong",
+        "Ban Quan 1y du 4n khu vuc Hai An",
+    ]
     in_section_iii = [task for task in draft.tasks if task.id.startswith("III.")]
     assert in_section_iii and all(
         task.timing is not None and task.timing.recurrence == "continuous" for task in in_section_iii

@@ -200,6 +200,20 @@ def test_unknown_unit_in_a_list_and_without_any_close_match(plans_dir: Path) -> 
     ]
 
 
+def test_several_units_in_one_value_are_told_to_be_a_list(plans_dir: Path) -> None:
+    text = HEADER + TASK + "    support: Sở Tài chính, VP UBND\n"
+    assert errors(plans_dir, text) == [
+        "kh.yaml:10:5: tasks[1].support: không tìm thấy đơn vị «Sở Tài chính, VP UBND». Nếu đây là nhiều "
+        "đơn vị, viết thành danh sách: [Sở Tài chính, VP UBND]. Thêm đơn vị vào plans/directory/ nếu đây "
+        "là đơn vị mới."
+    ]
+    assert errors(plans_dir, text, lang="en") == [
+        "kh.yaml:10:5: tasks[1].support: unit «Sở Tài chính, VP UBND» not found. If these are several "
+        "units, write them as a list: [Sở Tài chính, VP UBND]. Add the unit to plans/directory/ if it is a "
+        "new one."
+    ]
+
+
 def test_unknown_person_in_digest_to(plans_dir: Path) -> None:
     text = HEADER + "digest_to: Nguyễn Văn A\n" + TASK
     assert errors(plans_dir, text) == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -118,7 +117,7 @@ def show_command(
     """Xem các nhiệm vụ của một kế hoạch theo đơn vị chủ trì, với hạn và hạn thực tế (sau ngày nghỉ)."""
     language = resolve_lang(lang)
     workspace = load_workspace([get_settings().plans_dir], lang=language)
-    loaded = _find_plan(workspace, plan.removesuffix(".yaml"), language)
+    loaded = _find_plan(workspace, Path(plan).stem if plan.endswith(".yaml") else plan, language)
     unit_id = _unit_filter(workspace.directory, unit, language)
     try:
         calendar = WorkCalendar.default(language)
@@ -135,7 +134,6 @@ def show_plan(
     unit_id: str | None,
     on: dt.date,
 ) -> None:
-    _: Callable[[str], str] = lambda template: msg.render(lang, template)  # noqa: E731
     plan = loaded.plan
     out.print(f"[bold]{escape(plan.title)}[/]")
     header = msg.render(
@@ -159,7 +157,7 @@ def show_plan(
             msg.COL_DUE,
             msg.COL_EFFECTIVE,
         ):
-            table.add_column(_(column), overflow="fold")
+            table.add_column(msg.render(lang, column), overflow="fold")
         for task in (task for task in tasks if task.lead == lead):
             dates = task_dates(task, plan.issued, on, calendar, lang)
             table.add_row(

@@ -104,6 +104,9 @@ class Person(Tracked, table=True):
     role: Role = Field(default=Role.STAFF, sa_type=_code_enum(Role, "person_role", checked=True))
     title: str | None = None
     language: str = "vi"
+    origin: str = Field(default="directory", sa_column_kwargs={"server_default": "directory"})
+    """`directory` (synced from plans/directory/, archived when it leaves the file) or `invite`
+    (created by `nhacviec invite`; sync never archives it)."""
 
 
 class Plan(Tracked, table=True):
@@ -258,3 +261,167 @@ class TaskUpdate(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=sa.Text)
     source: str
     """Where the update came from: `telegram`, `zalo`, `cli`, `import`…"""
+
+
+# --- Deadline occurrences and the reminder outbox (reminder engine) ---------------------------
+
+
+class OccurrenceKind(StrEnum):
+    DEADLINE = "deadline"
+    """A task's due date: its only one (ONCE) or one period of a recurring task."""
+    REPORT = "report"
+    """One period of a reporting obligation: each reporting unit submits once."""
+    PROGRESS = "progress"
+    """A progress check-in for a continuous task or a long-horizon target, on the plan's cycle."""
+
+
+class OccurrenceState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    """Completed (task) or every unit submitted (report): pending reminders are cancelled."""
+    SUPERSEDED = "superseded"
+    """The plan changed (new due date, task archived): replaced or no longer wanted."""
+
+
+class Occurrence(SQLModel, table=True):
+    """One deadline to meet. Reminders hang off it; its key makes re-materialising idempotent."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN task_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN reporting_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN target_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_subject",
+        ),
+        sa.Index(None, "state", "effective_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    """`task:<id>:<due ISO>`, `report:<id>:<due ISO>`, `progress:target:<id>:<due ISO>`…"""
+    plan_id: str = Field(foreign_key="plans.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="tasks.id", index=True)
+    reporting_id: int | None = Field(default=None, foreign_key="reporting_obligations.id", index=True)
+    target_id: int | None = Field(default=None, foreign_key="targets.id", index=True)
+    """Exactly one of task, reporting obligation or target is the occurrence's subject."""
+    kind: OccurrenceKind = Field(sa_type=_code_enum(OccurrenceKind, "occurrence_kind", checked=True))
+    due: dt.date
+    """The nominal due date, as the plan says."""
+    due_time: dt.time | None = None
+    effective_due: dt.date
+    """`due` moved to the next working day when it is a day off (BLDS Điều 148)."""
+    state: OccurrenceState = Field(
+        default=OccurrenceState.OPEN,
+        sa_type=_code_enum(OccurrenceState, "occurrence_state", checked=True),
+    )
+    closed_at: dt.datetime | None = _moment(nullable=True)
+    created_at: dt.datetime = _moment(nullable=False)
+    updated_at: dt.datetime = _moment(nullable=False)
+
+
+class ReportSubmission(SQLModel, table=True):
+    """A unit's submission of one period's report (`đã nộp báo cáo tháng 11`)."""
+
+    __tablename__ = "report_submissions"
+    __table_args__ = (sa.UniqueConstraint("occurrence_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrences.id")
+    unit_id: str = Field(foreign_key="units.id", index=True)
+    submitted_at: dt.datetime = _moment(nullable=False)
+    on_time: bool
+    author_person_id: str | None = Field(default=None, foreign_key="people.id")
+    source: str
+
+
+class OutboxKind(StrEnum):
+    BEFORE = "before"
+    DUE = "due"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+    PROGRESS = "progress"
+    DIGEST = "digest"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to send (a reminder or a digest): the outbox row a worker claims.
+
+    Rows are never deleted: a reminder that is no longer wanted is `cancelled` with a reason in
+    `error`, one that cannot be delivered is `failed` with the platform's reason.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index(None, "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True)
+    """`<occurrence key>|<person id>|<kind>:<step>`, or `digest|<person id>|<period>`."""
+    kind: OutboxKind = Field(sa_type=_code_enum(OutboxKind, "outbox_kind", checked=True))
+    step: int = 0
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrences.id", index=True)
+    person_id: str = Field(foreign_key="people.id", index=True)
+    send_at: dt.datetime = _moment(nullable=False)
+    """When the policy wants it sent (local send hour, as UTC)."""
+    state: OutboxState = Field(
+        default=OutboxState.PENDING, sa_type=_code_enum(OutboxState, "outbox_state", checked=True)
+    )
+    next_attempt_at: dt.datetime = _moment(nullable=False)
+    """`send_at`, later after a snooze or a failed attempt (backoff)."""
+    attempts: int = 0
+    lease_expires_at: dt.datetime | None = _moment(nullable=True)
+    claimed_by: str | None = None
+    late: bool = False
+    """Sent after its time because the bot was down (catch-up)."""
+    payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    """What the message needs beyond the occurrence (a digest's period, …)."""
+    sent_at: dt.datetime | None = _moment(nullable=True)
+    channel: str | None = None
+    chat_id: str | None = None
+    sent_message_id: str | None = None
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: dt.datetime = _moment(nullable=False)
+    updated_at: dt.datetime = _moment(nullable=False)
+
+
+# --- People in chat: bindings and invites (channels) ------------------------------------------
+
+
+class ChatBinding(SQLModel, table=True):
+    """A chat on a platform that belongs to a person (bound with an invite code)."""
+
+    __tablename__ = "chat_bindings"
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="people.id", index=True)
+    channel: str
+    """`telegram`, `zalo` or `console`."""
+    chat_id: str
+    user_id: str | None = None
+    display_name: str | None = None
+    bound_at: dt.datetime = _moment(nullable=False)
+    blocked_at: dt.datetime | None = _moment(nullable=True)
+    """The platform said the bot is blocked or the chat is gone: nothing more is sent here."""
+
+
+class Invite(SQLModel, table=True):
+    """A single-use code that binds a chat to a person (new, or existing in the directory)."""
+
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True)
+    """SHA-256 of the code: a leaked database does not leak usable codes."""
+    person_id: str = Field(foreign_key="people.id", index=True)
+    created_at: dt.datetime = _moment(nullable=False)
+    expires_at: dt.datetime = _moment(nullable=False)
+    used_at: dt.datetime | None = _moment(nullable=True)
+    binding_id: int | None = Field(default=None, foreign_key="chat_bindings.id")

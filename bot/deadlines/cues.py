@@ -78,6 +78,8 @@ class Piece:
     months: tuple[int, ...] | None = None
     weekday: int | None = None
     time: dt.time | None = None
+    implied: bool = False
+    """FREQ from `tháng sau` (the next month): a frequency only when a day goes with it."""
     first_day: int | None = None
     """WINDOW: the window's first day (`từ ngày 1 đến ngày 5` → 1; `day` is 5)."""
     tier: int = 1
@@ -211,7 +213,9 @@ def _period(kind: str, match: re.Match[str], start: int, end: int) -> Piece:
     elif kind == "years":
         piece = _years(text, start, end)
     elif kind == "year_point":
-        piece = Piece(Cue.PERIOD, start, end, Grain.YEAR, None, point=_point_word(text.split()[0]))
+        # cuối năm: a point of the year; trong năm: the whole year
+        point = None if text.startswith("trong") else _point_word(text)
+        piece = Piece(Cue.PERIOD, start, end, Grain.YEAR, None, point=point)
     else:  # bad_quarter
         piece = Piece(Cue.INVALID, start, end)
     if piece.cue is Cue.PERIOD and not _plausible(piece):
@@ -219,8 +223,14 @@ def _period(kind: str, match: re.Match[str], start: int, end: int) -> Piece:
     return piece
 
 
-def _point_word(word: str) -> str:
-    return word if word in ("dau", "giua") else "cuoi"
+def _point_word(words: str) -> str:
+    """The `point_in_period` key for đầu / giữa / cuối / thượng tuần / trung tuần / hạ tuần."""
+    first = words.split()[0]
+    if first in ("dau", "giua"):
+        return first
+    if words.endswith("tuan"):
+        return {"trung": "trung_tuan", "ha": "ha_tuan"}.get(first, "thuong_tuan")
+    return "cuoi"
 
 
 def _plausible(piece: Piece) -> bool:
@@ -271,10 +281,13 @@ def _point_before(piece: Piece, folded: str) -> None:
     """`cuối tháng 3/2025`: the đầu/giữa/cuối word just before a month, quarter or year."""
     if piece.grain not in (Grain.MONTH, Grain.QUARTER, Grain.YEAR) or piece.point or piece.head:
         return
-    match = POINT_BEFORE.search(folded, max(0, piece.start - 8), piece.start)
+    match = POINT_BEFORE.search(folded, max(0, piece.start - 16), piece.start)
     if match is None:
         return
     piece.point = _point_word(match.group("point"))
+    if piece.point.endswith("tuan") and piece.grain is not Grain.MONTH:
+        piece.point = None
+        return
     piece.start = match.start()
     piece.ambiguous = piece.point == "giua" and piece.grain is Grain.QUARTER
 
@@ -299,6 +312,9 @@ def scan(folded: str) -> list[Piece]:
         elif kind in ("freq", "every_months"):
             freq = _freq(text)
             piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq)
+        elif kind == "next_period":
+            # `trước ngày 5 tháng sau`: monthly, but only if a day goes with it (see `repeating`).
+            piece = Piece(Cue.FREQ, start, end, freq=Freq.MONTHLY, implied=True)
         elif kind == "quarter_months":
             months = (1, 4, 7, 10) if "dau" in text else (3, 6, 9, 12)
             piece = Piece(Cue.QUARTER_MONTHS, start, end, months=months)

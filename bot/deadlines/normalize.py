@@ -67,8 +67,26 @@ _LATIN_ONLY = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]")
 _ASCII_SPACES = {code: " " for code in range(128) if chr(code).isspace()}
 
 
+_OCR_DIGIT = re.compile(r"(?<=\d)[oli|](?=\d|[/.\-]\d)|(?<=\d[/.\-])[oli|](?=\d)")
+"""A letter OCR reads for a digit, inside a number (`2O17`, `3O/6`): o → 0; l, i, | → 1."""
+
+
+def _fix_ocr_digits(folded: str) -> str:
+    return _OCR_DIGIT.sub(lambda match: "0" if match.group() == "o" else "1", folded)
+
+
 def fold(text: str) -> Folded:
-    """Lower-case, strip diacritics (đ→d), unify dashes and white space; keep a map to `text`."""
+    """Lower-case, strip diacritics (đ→d), unify dashes and white space; keep a map to `text`.
+
+    Inside numbers, letters that OCR reads for digits become the digits (`2O17` → `2017`).
+    """
+    folded = _fold(text)
+    if _OCR_DIGIT.search(folded.text) is None:
+        return folded
+    return Folded(_fix_ocr_digits(folded.text), folded.origin, folded.source_length)
+
+
+def _fold(text: str) -> Folded:
     if _LATIN_ONLY.search(text) is None:
         # Fast path for ordinary Vietnamese text: decompose, drop the marks. If any character
         # vanished (a letter with no ASCII base), the lengths differ and the exact path runs.

@@ -24,7 +24,8 @@ NUM2 = r"\d{1,2}"
 
 TRUOC = r"tr[uw][o0d6e][ce]"
 CUOI = r"c[uw][o0d6e]i"
-QUY = r"q[uw][yv]"
+QUY = r"q[uw][yvi]"
+"""quý, also spelt quí."""
 DEN = r"[dp]en"
 
 DAY_MONTH_SEP = rf"(?:[ ]?[/.\-][ ]?|{_}thang{_})"
@@ -36,7 +37,9 @@ NO_MORE_DATE = rf"(?!\d|[ ]?[/.\-][ ]?\d|{_},?{_}nam{_}\d|{_}thang{_}\d)"
 """After a day or month: the number is not followed by more of a date."""
 ROMAN_QUARTER = r"[il1]v|[il1]{1,3}|[2-4]"
 """I–IV or 1–4, and OCR readings of I (`l`, `1`: `11` = II) where no other reading exists."""
-UNIT = rf"(?:tuan|thang|{QUY}|nam(?!{_}\d))"
+QUY_UNIT = rf"{QUY}(?!{_}(?:hoach|trinh|dinh|che|mo|tac|pham|uoc|chuan|luat|doi|trach|tu|nap|hoa|dao|cach))"
+"""quý (the quarter), not quy hoạch / quy trình / quy định (a plan, a procedure, a rule)."""
+UNIT = rf"(?:tuan|thang|{QUY_UNIT}|nam(?!{_}\d))"
 RELATIVE_TAIL = (
     rf"{_}(?:(?:thoi{_}han|vong|thoi{_}gian){_})?\d{{1,3}}{_}(?:ngay|tuan|thang)(?:{_}lam{_}viec)?"
     rf"(?![a-z])(?!{_}(?:dau|cuoi|nam))"
@@ -64,7 +67,11 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     # 14 giờ, 14h00, 8 giờ 30, 14:00
     ("time", r"\d", rf"\d?(?:{_}(?:gio|h)(?:{_}\d\d)?(?:{_}phut)?|:\d\d)(?![a-z0-9])"),
     # 2025, 2021-2025, 2016 đến 2020
-    ("years", r"\d", rf"\d{{3}}(?:{YEAR_RANGE_SEP}{YEAR})?(?!\d|[ ]?[/\-.,][ ]?\d|[ ]?[/\-][ ]?[a-z])"),
+    (
+        "years",
+        r"\d",
+        rf"(?:(?<=1)9|(?<=2)[01])\d\d(?:{YEAR_RANGE_SEP}{YEAR})?(?!\d|[ ]?[/\-.,][ ]?\d|[ ]?[/\-][ ]?[a-z])",
+    ),
     # ngày 30/6/2025, ngày 15 tháng 3 năm 2025
     ("numeric", "n", rf"gay{_}{NUM2}{DAY_MONTH_SEP}{NUM2}{MONTH_YEAR_SEP}{YEAR}(?!\d)"),
     # ngày 20/3, ngày 20 tháng 3
@@ -78,7 +85,7 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     # ngày 15 (hằng tháng)
     ("day", "n", rf"gay{_}{NUM2}{NO_MORE_DATE}"),
     # năm 2025, Năm 2024-2025, năm 2016 đến năm 2020
-    ("years", "n", rf"am{_}{YEAR}(?:{YEAR_RANGE_SEP}{YEAR})?(?!\d)"),
+    ("years", "n", rf"(?<!viet n)am{_}{YEAR}(?:{YEAR_RANGE_SEP}{YEAR})?(?!\d)"),
     ("months_of_year", "n", rf"ua{MONTHS_OF_YEAR_TAIL}"),
     ("freq", "n", rf"hung{_}nam{_}tiep{_}theo"),
     # tháng 4/2017, tháng 12 năm 2025, tháng 6-7/2025, tháng 10
@@ -94,25 +101,30 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     ("window", "t", rf"u{_}ngay{_}{NUM2}{_}(?:{DEN}|-|toi){_}(?:ngay{_})?{NUM2}{NO_MORE_DATE}"),
     # thứ Sáu, thứ 6
     ("weekday", "t", rf"hu{_}(?:hai|ba|tu|nam|sau|bay|[2-7])(?![a-z0-9]|{_}\d)"),
-    ("continuous", "t", rf"h[uw][o0d6e]ng{_}xuyen"),
+    # thường xuyên, but not chi thường xuyên (recurrent spending)
+    ("continuous", "t", rf"(?<!chi t)(?<!chi  t)h[uw][o0d6e]ng{_}xuyen"),
+    # trong năm (this year)
+    ("year_point", "t", rf"rong{YEAR_POINT_TAIL}"),
+    # (ngày 5) tháng sau: the month after each period
+    ("next_period", "t", rf"hang{_}(?:sau|tiep{_}theo|ke{_}tiep)"),
     ("relative", "t", rf"r(?:ong|[uw][o0d6e][ce]){RELATIVE_TAIL}"),
     ("no_date", "t", rf"heo{_}(?:yeu{_}cau|chi{_}dao)"),
     # quý 12017 (OCR of quý I/2017)
-    ("quarter_ocr", "q", rf"[uw][yv]{_}[1-4]{YEAR}(?!\d)"),
+    ("quarter_ocr", "q", rf"[uw][yvi]{_}[1-4]{YEAR}(?!\d)"),
     # quý II/2017, quý 2 năm 2017, Quý II, 2017, Quý I, II/2025
     (
         "quarter",
         "q",
-        rf"[uw][yv]{_}(?P<qn>{ROMAN_QUARTER})(?:{LIST_SEP}(?:{QUY}{_})?(?P<qn2>{ROMAN_QUARTER})(?![a-z0-9])){{0,2}}"
+        rf"[uw][yvi]{_}(?P<qn>{ROMAN_QUARTER})(?:{LIST_SEP}(?:{QUY}{_})?(?P<qn2>{ROMAN_QUARTER})(?![a-z0-9])){{0,2}}"
         rf"(?:(?:{MONTH_YEAR_SEP}|[ ]{{1,3}})(?P<qy>{YEAR})(?!\d))?(?![a-z0-9]|[ ]?[/.\-][ ]?\d)",
     ),
     # quý 5/2025: not a quarter, and not month 5 either
-    ("bad_quarter", "q", rf"[uw][yv]{_}\d{{1,2}}(?:{MONTH_YEAR_SEP}{YEAR})?(?!\d)"),
+    ("bad_quarter", "q", rf"[uw][yvi]{_}\d{{1,2}}(?:{MONTH_YEAR_SEP}{YEAR})?(?!\d)"),
     ("freq", "h", rf"ang{_}{UNIT}"),
     ("continuous", "h", rf"ang{_}ngay"),
     ("freq", "m", rf"oi{_}{UNIT}"),
     # định kỳ (hằng) tháng, định kỳ 6 tháng (Đ read as P by OCR)
-    ("freq", "[dp]", rf"inh{_}ky{_}(?:(?:hang|moi){_})?(?:{UNIT}|\d{{1,2}}{_}thang)"),
+    ("freq", "[dp]", rf"inh{_}k[yi]{_}(?:(?:hang|moi){_})?(?:{UNIT}|\d{{1,2}}{_}thang)"),
     ("year_point", "d", rf"au{YEAR_POINT_TAIL}"),
     ("no_date", "d", rf"ot{_}xuat"),
     ("year_point", "g", rf"iua{YEAR_POINT_TAIL}"),
@@ -168,8 +180,10 @@ def cue_kind(match: re.Match[str]) -> str:
 
 
 NUMBER = re.compile(r"\d+")
-POINT_BEFORE = re.compile(rf"(?<![a-z0-9])(?P<point>dau|giua|{CUOI}){_}$")
-"""đầu / giữa / cuối right before a month, quarter or year (BLDS Điều 146)."""
+POINT_BEFORE = re.compile(
+    rf"(?<![a-z0-9])(?P<point>dau|giua|{CUOI}|th[uw][o0d6e]ng{_}tuan|trung{_}tuan|ha{_}tuan){_}$"
+)
+"""đầu / giữa / cuối (BLDS Điều 146), thượng / trung / hạ tuần right before a month, quarter or year."""
 
 MARKER_BEFORE = re.compile(
     r"(?<![a-z0-9])(?:"

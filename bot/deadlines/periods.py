@@ -47,6 +47,10 @@ def year_period(first_year: int, last_year: int | None = None) -> tuple[dt.date,
     return dt.date(first_year, 1, 1), dt.date(last_year or first_year, 12, 31)
 
 
+TEN_DAY_ENDS = {"thuong_tuan": 10, "trung_tuan": 20, "ha_tuan": 0}
+"""Last day of each ten-day part of a month (0: the month's last day)."""
+
+
 def point_in_period(start: dt.date, end: dt.date, where: str) -> dt.date:
     """`dau`/`giua`/`cuoi` (đầu/giữa/cuối) of a month or year, as BLDS 2015 Điều 146 defines them.
 
@@ -58,6 +62,11 @@ def point_in_period(start: dt.date, end: dt.date, where: str) -> dt.date:
         return start
     if where == "cuoi":
         return end
+    if where in TEN_DAY_ENDS:
+        # thượng / trung / hạ tuần: the first, second and last ten days of a month.
+        if start.month != end.month:
+            return end
+        return start.replace(day=TEN_DAY_ENDS[where]) if TEN_DAY_ENDS[where] else end
     if start.month == end.month:
         return start.replace(day=15)
     if start.month == 1 and end.month == 12:

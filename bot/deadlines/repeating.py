@@ -56,6 +56,8 @@ def _month_day(piece: Piece) -> tuple[int, int]:
 def assemble(pieces: list[Piece]) -> Repeating | None:
     """The recurrence the text describes, or None when it has no frequency cue."""
     freqs = [p for p in pieces if p.cue is Cue.FREQ and p.freq is not None]
+    if freqs and all(p.implied for p in freqs) and not any(p.cue in _DAY_CUES for p in pieces):
+        freqs = []
     quarter_months = [p for p in pieces if p.cue is Cue.QUARTER_MONTHS]
     last_days = [p for p in pieces if p.cue is Cue.LAST_DAY]
     if not (freqs or quarter_months or last_days):

@@ -217,10 +217,9 @@ def _add_paragraph(item: Item, text: str) -> None:
 def _open_item(stack: list[Item], label: Label, text: str) -> None:
     top = stack[-1].label
     if (
-        label.kind in ("plus", "star")
+        label.kind == "plus"
         and top is not None
-        and top.kind in ("dash", "plus", "star")
-        and top.kind != label.kind
+        and top.kind in ("dash", "star")
         and not stack[-1].heading.rstrip().endswith(":")
     ):
         # `+` after `-` points that introduce nothing is OCR's `-`: the same level, not deeper.

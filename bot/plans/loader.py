@@ -46,6 +46,7 @@ Severity = Literal["error", "warning"]
 PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DIRECTORY_FOLDER = "directory"
 PLAN_SECTIONS = ("tasks", "targets", "reporting")
+LIST_SEPARATORS = re.compile(r"[,;]")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -276,12 +277,14 @@ def _resolve_unit(reference: str, loc: Loc, index: UnitIndex, doc: YamlDoc, repo
     unit = index.find(reference)
     if unit is not None:
         return unit.id
-    suggestion = index.suggest(reference)
-    did_you_mean = (
-        msg.render(report.lang, msg.DID_YOU_MEAN_UNIT, id=suggestion.id, name=suggestion.name)
-        if suggestion
-        else ""
-    )
+    parts = [part.strip() for part in LIST_SEPARATORS.split(reference) if part.strip()]
+    if len(parts) > 1 and all(index.find(part) is not None for part in parts):
+        # Several units typed into one value: say how to write the list rather than guess.
+        did_you_mean = msg.render(report.lang, msg.WRITE_AS_LIST, parts=", ".join(parts))
+    elif (suggestion := index.suggest(reference)) is not None:
+        did_you_mean = msg.render(report.lang, msg.DID_YOU_MEAN_UNIT, id=suggestion.id, name=suggestion.name)
+    else:
+        did_you_mean = ""
     report.add(
         YamlIssue(
             "unknown-unit",

@@ -78,6 +78,7 @@ UNKNOWN_UNIT = N_(
     "không tìm thấy đơn vị «{ref}».{did_you_mean} Thêm đơn vị vào plans/directory/ nếu đây là đơn vị mới."
 )
 DID_YOU_MEAN_UNIT = N_(" Có phải ý bạn là «{id}» ({name})?")
+WRITE_AS_LIST = N_(" Nếu đây là nhiều đơn vị, viết thành danh sách: [{parts}].")
 UNKNOWN_PERSON = N_(
     "không tìm thấy người «{ref}» trong danh bạ.{did_you_mean} Thêm người vào danh sách people: "
     "trong plans/directory/."

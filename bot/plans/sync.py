@@ -202,7 +202,11 @@ class _Syncer:
         self._archive_missing(units, {unit.id for unit in directory.units}, outcomes)
         self.report.units.add(outcomes.values())
 
-        people = {person.id: person for person in self.session.exec(select(db.Person))}
+        # People created by `nhacviec invite` are not in the directory files: never archive them.
+        people = {
+            person.id: person
+            for person in self.session.exec(select(db.Person).where(db.Person.origin == "directory"))
+        }
         outcomes = {}
         for person in directory.people:
             values = {
