@@ -4,7 +4,9 @@ For each seed document (default `/work/shared/seeds/*.txt`, or the paths given),
 the `plans/*.yaml` whose `source:` names the seed's file. Tasks are paired by id, then (for the
 rest) by text similarity. Figures, per seed and overall:
 
-- recall: hand tasks that have a lead unit or a timing, found by the importer;
+- recall: hand tasks that have a lead unit or a timing, found by the importer as a task of their
+  own; "merged" counts the hand tasks the transcriber split out of one paragraph
+  (`III.5.-8.ha-lan`) that the importer left inside that paragraph's task (`III.5.-8`);
 - precision: imported tasks that pair with a hand task;
 - lead: paired tasks with a lead in the hand plan whose imported lead is the same unit;
 - due: paired tasks with a dated timing (or `due`) in the hand plan whose imported date is the same.
@@ -63,6 +65,7 @@ class Score:
     due_total: int = 0
     due_right: int = 0
     extra_due: int = 0
+    merged: int = 0
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -77,6 +80,7 @@ class Score:
             "due_total",
             "due_right",
             "extra_due",
+            "merged",
         ):
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
@@ -149,7 +153,11 @@ def score_seed(seed: Path, data: dict[str, Any], draft: Draft, index: UnitIndex)
     assigned = [h for h in hand if h.lead or h.due or _has_timing(data, h.id)]
     score.hand_assigned = len(assigned)
     score.found_assigned = sum(1 for h in assigned if h.id in paired_ids)
-    score.misses = [h.id for h in assigned if h.id not in paired_ids]
+    imported_ids = {task.id for task in draft.tasks}
+    unpaired = [h for h in assigned if h.id not in paired_ids]
+    merged = [h for h in unpaired if any(h.id.startswith(task_id + ".") for task_id in imported_ids)]
+    score.merged = len(merged)
+    score.misses = [h.id for h in unpaired if h not in merged]
     for h, task in pairs:
         if h.lead:
             score.lead_total += 1
@@ -199,7 +207,7 @@ def main() -> int:
         rows.append(row)
         total.add(row)
     columns = ("recall (lead|timing)", 22), ("precision", 20), ("lead accuracy", 20), ("due accuracy", 20)
-    header = f"{'seed':14} " + " ".join(f"{name:{width}}" for name, width in columns) + " extra dues"
+    header = f"{'seed':14} " + " ".join(f"{name:{width}}" for name, width in columns) + " extra dues  merged"
     print(header)
     print("-" * len(header))
     for row in [*rows, total]:
@@ -210,7 +218,7 @@ def main() -> int:
             _ratio(row.due_right, row.due_total),
         )
         cells = " ".join(f"{figure:{width}}" for figure, (_, width) in zip(figures, columns, strict=True))
-        print(f"{row.name:14} {cells} {row.extra_due}")
+        print(f"{row.name:14} {cells} {row.extra_due:<11} {row.merged}")
     for row in rows:
         if row.misses:
             print(f"  missed in {row.name}: {', '.join(row.misses[:12])}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.deadlines import Deadline, Kind, occurrences, parse_deadline
+from bot.deadlines import Deadline, Kind, Problem, occurrences, parse_deadline
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,6 +40,8 @@ def check(deadline: Deadline, phrase: str, ref: dt.date, expected: dict[str, Any
         assert deadline.start == dt.date.fromisoformat(expected["start"]), deadline
     if "ambiguous" in expected:
         assert deadline.ambiguous is expected["ambiguous"], deadline
+    if "problem" in expected:
+        assert deadline.problem == (Problem(expected["problem"]) if expected["problem"] else None), deadline
     if "span" in expected:
         assert deadline.span is not None, deadline
         assert phrase[deadline.span[0] : deadline.span[1]] == expected["span"], deadline

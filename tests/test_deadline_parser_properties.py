@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 import time
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -159,3 +160,22 @@ def test_a_deadline_after_a_long_prefix_is_still_found() -> None:
     assert deadline.due == dt.date(2025, 6, 29)
     assert deadline.span is not None
     assert text[deadline.span[0] : deadline.span[1]] == "trước ngày 30/6/2025"
+
+
+def _without_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases, dates)
+def test_diacritics_and_case_do_not_change_the_reading(text: str, ref: dt.date) -> None:
+    plain = parse_deadline(text, ref)
+    for variant in (_without_marks(text), text.upper()):
+        other = parse_deadline(variant, ref)
+        assert (other.kind, other.due, other.recurrence, other.start) == (
+            plain.kind,
+            plain.due,
+            plain.recurrence,
+            plain.start,
+        )

@@ -137,3 +137,8 @@ def test_not_text_gives_none() -> None:
     assert parse_deadline("", REF) == parse_deadline("   ", REF)
     assert parse_deadline("   ", REF).kind is Kind.NONE
     assert parse_deadline("   ", REF).span is None
+
+
+def test_a_datetime_reference_is_read_as_its_date() -> None:
+    deadline = parse_deadline("trước 20/3", dt.datetime(2025, 6, 6, 9, 30))
+    assert deadline.due == dt.date(2026, 3, 19)

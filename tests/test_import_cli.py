@@ -198,3 +198,24 @@ def test_real_command_on_a_scanned_pdf(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert "không có lớp chữ" in completed.stderr and "OCR" in completed.stderr
     assert not (tmp_path / "kh.yaml").exists()
+
+
+def test_json_nulls_what_the_document_does_not_say(tmp_path: Path) -> None:
+    source = tmp_path / "khong-dau.txt"
+    source.write_text("I. NHIỆM VỤ\n1. Sở Nội vụ chủ trì kiện toàn bộ máy.\n", encoding="utf-8")
+    result = run(str(source), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["issuer"], data["number"], data["issued"], data["title"]) == (None, None, None, None)
+    assert data["tasks"] == [
+        {
+            "ref": "I.1",
+            "text": "Sở Nội vụ chủ trì kiện toàn bộ máy.",
+            "lead": "Sở Nội vụ",
+            "support": [],
+            "timing": None,
+            "due": None,
+            "recurrence": None,
+        }
+    ]
+    assert data["reporting"] == []

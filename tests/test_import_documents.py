@@ -215,3 +215,78 @@ def test_broken_pdf(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nxref\nbroken")
     message = _refused(path)
     assert "hong.pdf" in message and ("bị hỏng" in message or "không có lớp chữ" in message)
+
+
+def _letter_list(document: docx.document.Document) -> int:
+    """Adds a Word list numbered `a)`, `b)` (format lowerLetter, text `%1)`) and returns its id."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def test_docx_automatic_numbering_becomes_labels(tmp_path: Path, directory: Directory) -> None:
+    document = docx.Document()
+    for line in HEADER:
+        document.add_paragraph(line)
+    document.add_paragraph("I. NHIỆM VỤ")
+    document.add_paragraph("Cải cách hành chính", style="List Number")
+    letters = _letter_list(document)
+    for text in (
+        "Sở Nội vụ chủ trì rà soát thủ tục, báo cáo trong quý II/2018.",
+        "Giao Sở Tư pháp kiểm tra văn bản.",
+    ):
+        paragraph = document.add_paragraph(text)
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = letters
+    document.add_paragraph("Tuyên truyền trên báo, đài.", style="List Bullet")
+    path = tmp_path / "tu-dong.docx"
+    document.save(str(path))
+
+    texts = [block.text for block in read_document(path) if isinstance(block, Paragraph)]
+    assert texts[-4:] == [
+        "1. Cải cách hành chính",
+        "a) Sở Nội vụ chủ trì rà soát thủ tục, báo cáo trong quý II/2018.",
+        "b) Giao Sở Tư pháp kiểm tra văn bản.",
+        "- Tuyên truyền trên báo, đài.",
+    ]
+    tasks = {task.id: task for task in import_document(path, directory).tasks}
+    # The bullet after `b)` is a point of b): it inherits b)'s lead, with a note saying so.
+    assert list(tasks) == ["I.1.a", "I.1.b", "I.1.b.-1"]
+    assert [task.lead.id if task.lead else None for task in tasks.values()] == ["so-nv", "so-tp", "so-tp"]
+    assert tasks["I.1.b.-1"].notes["lead"] == "lấy theo mục I.1.b (đoạn này không ghi đơn vị)"
+
+
+def test_docx_header_in_a_borderless_table(tmp_path: Path, directory: Directory) -> None:
+    """Word plans put the header in a two-column table; its lines are the header, not a task table."""
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = "UỶ BAN NHÂN DÂN\nTỈNH THANH HÓA"
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = "Số: 31/KH-UBND"
+    header.cell(1, 1).text = "Thanh Hóa, ngày 5 tháng 4 năm 2019"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Cải cách hành chính năm 2019")
+    document.add_paragraph("I. NHIỆM VỤ")
+    document.add_paragraph("1. Sở Nội vụ chủ trì tổng hợp báo cáo, hoàn thành trước ngày 15/12/2019.")
+    path = tmp_path / "co-bang-dau.docx"
+    document.save(str(path))
+    draft = import_document(path, directory)
+    header_read = draft.header
+    assert (header_read.issuer, header_read.number, header_read.issued) == (
+        "UBND tỉnh Thanh Hóa",
+        "31/KH-UBND",
+        dt.date(2019, 4, 5),
+    )
+    assert header_read.title == "Kế hoạch cải cách hành chính năm 2019"
+    assert [(task.id, task.lead.id if task.lead else None) for task in draft.tasks] == [("I.1", "so-nv")]

@@ -155,3 +155,55 @@ def test_seed_003_ocr_text() -> None:
     )
     justice = tasks["III.8.-1"]  # `Phan cong thuc hien: Van phong HDND va UBND phuong cha tri, …`
     assert justice.lead is not None and justice.lead.written == "Van phong HDND va UBND phuong"
+
+
+def test_co_leads_of_a_footer_are_chosen_by_topic(tmp_path: Path) -> None:
+    """`Giao Ban Chỉ huy quân sự, Công an phường chủ trì`: the military points go to the first,
+    the public-order points to the second (as seed 003's section III.7 reads)."""
+    path = tmp_path / "quoc-phong.txt"
+    path.write_text(
+        "I. NHIEM VU\n1. Bao dam quoc phong, an ninh\n"
+        "* Ve cong tac quan su:\nHuan luyen luc luong dan quan.\n"
+        "* Ve cong tac an ninh trat tu:\nDau tranh phong chong toi pham.\n"
+        "Phan cong thuc hien: Giao Ban Chi huy quan su phuong, Cong an phuong chu tri, phoi hop voi cac "
+        "don vi lien quan.\nThoi gian thuc hien: Thuong xuyen.\n",
+        encoding="utf-8",
+    )
+    tasks = _tasks(import_document(path))
+    military, police = tasks["I.1.-1.-1"], tasks["I.1.-2.-1"]
+    assert military.lead is not None and military.lead.written == "Ban Chi huy quan su phuong"
+    assert [ref.written for ref in military.support] == ["Cong an phuong"]
+    assert police.lead is not None and police.lead.written == "Cong an phuong"
+    assert [ref.written for ref in police.support] == ["Ban Chi huy quan su phuong"]
+    assert "theo tiêu đề" in police.notes["lead"]
+
+
+def test_several_labelled_blocks_in_one_paragraph(tmp_path: Path, directory: Directory) -> None:
+    path = tmp_path / "mot-doan.txt"
+    path.write_text(
+        "Số: 5/KH-UBND\nThanh Hóa, ngày 3 tháng 1 năm 2018\nI. NHIỆM VỤ\n"
+        "1. Xây dựng đề án chuyển đổi số. Cơ quan chủ trì: Sở Nội vụ; cơ quan phối hợp: Sở Tư pháp, "
+        "Sở Tài chính; thời gian hoàn thành: quý II/2018.\n",
+        encoding="utf-8",
+    )
+    [task] = import_document(path, directory).tasks
+    assert (task.id, task.text) == ("I.1", "Xây dựng đề án chuyển đổi số.")
+    assert _lead(task) == "so-nv"
+    assert [ref.id for ref in task.support] == ["so-tp", "so-tc"]
+    assert task.timing is not None
+    assert (task.timing.text, task.timing.due) == ("quý II/2018", dt.date(2018, 6, 30))
+
+
+def test_a_point_with_two_deadlines_is_flagged(tmp_path: Path, directory: Directory) -> None:
+    path = tmp_path / "hai-moc.txt"
+    path.write_text(
+        "Số: 6/KH-UBND\nThanh Hóa, ngày 10 tháng 01 năm 2017\nI. NHIỆM VỤ\n"
+        "1. Sở Kế hoạch và Đầu tư hoàn thành bước dự thảo quy hoạch vào tháng 4/2017; tham mưu giải pháp "
+        "hỗ trợ hộ kinh doanh, báo cáo UBND tỉnh trong quý II/2017.\n",
+        encoding="utf-8",
+    )
+    [task] = import_document(path, directory).tasks
+    assert task.timing is not None and task.timing.text == "vào tháng 4/2017"  # the first deadline
+    assert task.notes["title"] == (
+        "đoạn có 2 mốc thời gian (30/04/2017, 30/06/2017): có thể cần tách thành nhiều nhiệm vụ"
+    )

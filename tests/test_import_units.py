@@ -59,7 +59,8 @@ def test_trailing_words_are_dropped_only_as_a_last_resort(directory: Directory) 
 
 def test_unknown_unit_gets_a_proposed_id(directory: Directory) -> None:
     ref = UnitMatcher(directory, "UBND tỉnh Thanh Hóa").match("Sở Du lịch Biển")
-    assert (ref.unit_id, ref.proposed_id, ref.id) == (None, "thanhhoa.so-du-lich-bien", "thanhhoa.so-du-lich-bien")
+    proposed = "thanhhoa.so-du-lich-bien"
+    assert (ref.unit_id, ref.proposed_id, ref.id) == (None, proposed, proposed)
     assert UnitMatcher(None).match("Sở Du lịch Biển").proposed_id == "so-du-lich-bien"
 
 
@@ -84,11 +85,21 @@ def test_issuer_place(issuer: str, place: tuple[str, str] | None) -> None:
             ["Sở Tư pháp và các ngành liên quan"],
         ),
         ("Giao Sở Nội vụ kiện toàn tổ chức bộ máy.", ["Sở Nội vụ"], []),
-        ("Sở Giáo dục và Đào tạo tham mưu xây dựng mô hình trường học thông minh.", ["Sở Giáo dục và Đào tạo"], []),
-        ("Về khoa học: Sở Khoa học và Công nghệ tiếp tục triển khai Kế hoạch.", ["Sở Khoa học và Công nghệ"], []),
+        ("Giao cho Văn phòng UBND tỉnh theo dõi, đôn đốc.", ["Văn phòng UBND tỉnh"], []),
+        (
+            "Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh giám sát việc thực hiện.",
+            ["Ủy ban Mặt trận Tổ quốc tỉnh"],
+            [],
+        ),
+        ("Ban Tuyên giáo Tỉnh ủy hướng dẫn tuyên truyền.", ["Ban Tuyên giáo Tỉnh ủy"], []),  # giáo ≠ giao
+        ("Sở Giáo dục và Đào tạo tham mưu xây dựng trường học thông minh.", ["Sở Giáo dục và Đào tạo"], []),
+        ("Về khoa học: Sở Khoa học và Công nghệ tiếp tục triển khai.", ["Sở Khoa học và Công nghệ"], []),
         ("Căn cứ chức năng, nhiệm vụ, Sở Xây dựng khẩn trương lập quy hoạch.", ["Sở Xây dựng"], []),
-        ("giao Phong Van hoa - Xa hoi chu tri, phoi hop voi Trung tam Y te xay dung ke hoach.",
-         ["Phong Van hoa - Xa hoi"], ["Trung tam Y te"]),
+        (
+            "giao Phong Van hoa - Xa hoi chu tri, phoi hop voi Trung tam Y te xay dung ke hoach.",
+            ["Phong Van hoa - Xa hoi"],
+            ["Trung tam Y te"],
+        ),
         ("Bảo vệ và phát huy những giá trị văn hóa dân tộc", [], []),
         ("Tăng cường kiểm tra, giám sát việc thực hiện.", [], []),
     ],

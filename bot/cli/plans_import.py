@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.db import LangOption, resolve_lang
-from bot.cli.output import err, fail, out
+from bot.cli.output import err, fail
 from bot.cli.plans import plans_app
 from bot.importer import messages as msg
 from bot.importer.draft import import_document
@@ -60,12 +60,13 @@ def import_command(
     text = render_json(draft) if fmt is Format.JSON else render_yaml(draft)
     summary = _summary(draft, language)
     if output is None:
-        out.print(text, end="", markup=False, highlight=False)
-        err.print(summary, markup=False)
+        # Plain echo, not rich: the draft must reach the pipe byte for byte (no markup, no emoji).
+        typer.echo(text, nl=False)
+        typer.echo(summary, err=True)
         return
     _write(output, text, language)
-    out.print(msg.render(language, msg.WROTE, path=output), markup=False)
-    out.print(summary, markup=False)
+    typer.echo(msg.render(language, msg.WROTE, path=output))
+    typer.echo(summary)
 
 
 def _check_output(output: Path, force: bool, lang: str) -> None:

@@ -32,6 +32,8 @@ from bot.db.messages import (
 from bot.db.migrate import ensure_schema
 from bot.plans.loader import load_workspace
 from bot.plans.sync import Counts, SyncError, SyncReport, sync_workspace
+from bot.reminders.materialize import materialize, schedule_line
+from bot.schedules import ScheduleError, load_schedule_defaults
 from bot.settings import get_settings
 from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
 
@@ -61,8 +63,11 @@ def sync_command(
 
     try:
         calendar = WorkCalendar.from_file(settings.schedules_dir / HOLIDAY_FILE_NAME, language)
+        defaults = load_schedule_defaults(settings.schedules_dir, lang=language)
     except HolidayFileError as exc:
         fail(str(exc), code=1)
+    except ScheduleError as exc:
+        fail("\n".join(problem.format() for problem in exc.problems), code=1)
 
     url = settings.database_url
     engine = open_database(url, language)
@@ -70,13 +75,19 @@ def sync_command(
         ensure_schema(engine)
         try:
             with Session(engine) as session, session.begin():
+                now = dt.datetime.now(dt.UTC)
                 report = sync_workspace(
                     session,
                     workspace,
-                    dt.datetime.now(dt.UTC),
+                    now,
                     archive_missing_plans=not paths,
                     calendar=calendar,
                     lang=language,
+                )
+                # Same transaction: a re-synced plan never lives with its old reminders.
+                schedule = materialize(
+                    session, now, calendar=calendar, defaults=defaults,
+                    plan_ids=list(workspace.plans) if paths else None,
                 )
         except SyncError as exc:
             fail("\n".join(exc.messages), code=1)
@@ -86,6 +97,8 @@ def sync_command(
         err.print(f"[yellow]{escape(render(language, PLAN_WARNINGS, count=len(workspace.warnings)))}[/]")
     for line in summary_lines(report, language):
         out.print(line)
+    if schedule.changed:
+        out.print(escape(schedule_line(schedule, language)))
 
 
 def summary_lines(report: SyncReport, lang: str) -> list[str]:

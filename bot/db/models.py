@@ -209,6 +209,8 @@ class Target(Tracked, table=True):
     horizon_due: dt.date | None = None
     """The horizon's last day when it names one (`Đến năm 2030` → 2030-12-31)."""
     lead_unit_id: str | None = Field(default=None, foreign_key="units.id", index=True)
+    leader_person_id: str | None = Field(default=None, foreign_key="people.id")
+    leader_text: str | None = None
 
 
 class TargetSupportUnit(SQLModel, table=True):
@@ -289,7 +291,8 @@ class Occurrence(SQLModel, table=True):
     __tablename__ = "occurrences"
     __table_args__ = (
         sa.CheckConstraint(
-            "(CASE WHEN task_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN reporting_id IS NULL THEN 0 ELSE 1 END)"
+            "(CASE WHEN task_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN reporting_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN target_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_subject",
         ),

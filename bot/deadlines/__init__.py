@@ -1,6 +1,6 @@
 """Timing phrases → deadlines: the parser and its result types."""
 
-from bot.deadlines.model import LAST_DAY, Deadline, Freq, Kind, Recurrence
+from bot.deadlines.model import LAST_DAY, Deadline, Freq, Kind, Problem, Recurrence
 from bot.deadlines.parser import parse_deadline
 from bot.deadlines.recurrence import occurrences, occurrences_between
 
@@ -9,6 +9,7 @@ __all__ = [
     "Deadline",
     "Freq",
     "Kind",
+    "Problem",
     "Recurrence",
     "occurrences",
     "occurrences_between",

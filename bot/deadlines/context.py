@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import TypeGuard
 
 from bot.deadlines.cues import Cue, Grain, Piece
-from bot.deadlines.patterns import CONNECTOR, LOOKBEHIND, MARKER_BEFORE
+from bot.deadlines.patterns import CONNECTOR, LOOKBEHIND, MARKER_BEFORE, TRUOC
 
 
 class Tier(IntEnum):
@@ -36,7 +36,8 @@ _TIER_OF_GROUP = {
     "doc": Tier.OTHER,
 }
 _MARKED = (Cue.PERIOD, Cue.DAY, Cue.WINDOW, Cue.LAST_DAY, Cue.TIME, Cue.INVALID)
-_TIME_GAP = re.compile(r"[ ,;]{0,4}(?:(?:vao[ ]{0,3})?luc[ ]{0,3}|tr[uw][o0d6e][ce][ ]{0,3})?")
+_TIME_GAP = re.compile(rf"[ ,;]{{0,4}}(?:(?:vao[ ]{{0,3}})?luc[ ]{{0,3}}|{TRUOC}[ ]{{0,3}})?")
+"""Between a date and its time of day: `ngày 30/6/2025, lúc 8 giờ`, `14 giờ, ngày 05/12/2017`."""
 _ALNUM = re.compile(r"[a-z0-9]")
 
 
@@ -88,6 +89,9 @@ def merge_ranges(pieces: list[Piece], folded: str) -> list[Piece]:
     merged: list[Piece] = []
     for piece in pieces:
         previous = merged[-1] if merged else None
+        if previous is not None and _day_carries_over(previous, piece, folded):
+            # `ngày 20 tháng 6 và tháng 12`: the second month has the same day.
+            piece.grain, piece.day = Grain.DAY, previous.day
         if (
             previous is not None
             and previous.cue is Cue.PERIOD
@@ -97,17 +101,52 @@ def merge_ranges(pieces: list[Piece], folded: str) -> list[Piece]:
             and piece.point is None
             and CONNECTOR.fullmatch(folded, previous.end, piece.start)
         ):
-            if piece.needs_marker:
-                piece.needs_marker = False
-                piece.tier = max(piece.tier, previous.tier)
-            if piece.year is not None and (previous.year is None or previous.year <= piece.year):
+            piece.needs_marker = piece.needs_strong_marker = False
+            if piece.tier == Tier.PLAIN:
+                # `trước ngày 20/6 và 20/12`: the second date shares the first one's word.
+                piece.tier, piece.shift = previous.tier, previous.shift
+            listed = _LISTED.search(folded, previous.end, piece.start) is not None
+            if _joinable(previous, piece, listed):
                 merged.pop()
-                piece.head = previous
+                piece.head = previous.head or previous
+                if listed:
+                    piece.members = (*(previous.members or (_member(previous),)), _member(piece))
                 piece.tier = max(piece.tier, previous.tier, Tier.WEAK if previous.tier == Tier.START else 0)
                 piece.shift = previous.shift or piece.shift
                 piece.lead = previous.lead if previous.lead >= 0 else previous.start
         merged.append(piece)
     return merged
+
+
+_LISTED = re.compile(r",|\bva\b")
+
+
+def _day_carries_over(previous: Piece, piece: Piece, folded: str) -> bool:
+    return (
+        previous.cue is Cue.PERIOD
+        and piece.cue is Cue.PERIOD
+        and previous.grain is Grain.DAY
+        and piece.grain is Grain.MONTH
+        and piece.point is None
+        and piece.head is None
+        and _LISTED.search(folded, previous.end, piece.start) is not None
+        and CONNECTOR.fullmatch(folded, previous.end, piece.start) is not None
+    )
+
+
+def _joinable(first: Piece, second: Piece, listed: bool) -> bool:
+    """Whether two connected dated cues are one range or list (else two readings).
+
+    The later one must carry the year (or neither does); year-less days joined by `và` stay
+    apart, since a list of days keeps every day only as separate cues (`15/6 và 15/12 hằng năm`).
+    """
+    if second.year is None:
+        return first.year is None and not (listed and first.grain is Grain.DAY)
+    return first.year is None or first.year <= second.year
+
+
+def _member(piece: Piece) -> int:
+    return piece.quarter if piece.grain is Grain.QUARTER else piece.month
 
 
 def stands_alone(piece: Piece, folded: str) -> bool:

@@ -31,6 +31,10 @@ MAX_RANGE_YEARS = 50
 
 
 class Cue(StrEnum):
+    """What a match means: a dated PERIOD is a candidate due date; the rest feed a recurrence
+    (DAY, LAST_DAY, WINDOW, FREQ, QUARTER_MONTHS, WEEKDAY), a date's time (TIME), or say there is
+    no date (CONTINUOUS, NO_DATE, RELATIVE) or no real one (INVALID)."""
+
     PERIOD = "period"
     DAY = "day"
     LAST_DAY = "last_day"
@@ -51,7 +55,8 @@ class Grain(IntEnum):
     DAY = 0
     MONTH = 1
     QUARTER = 2
-    HALF = 3
+    PART_OF_YEAR = 3
+    """`6 tháng đầu năm`, `3 tháng cuối năm`: the first or last N months of a year."""
     YEAR = 4
     YEARS = 5
 
@@ -66,30 +71,37 @@ class Piece:
     """None: the text gives no year (resolved against the reference date, or a range's end)."""
     last_year: int | None = None
     month: int = 0
+    """The month; for PART_OF_YEAR, how many months."""
     day: int = 0
     quarter: int = 0
-    second_half: bool = False
+    from_end: bool = False
+    """PART_OF_YEAR: the last months of the year (`cuối năm`), not the first."""
     point: str | None = None
     """`dau`/`giua`/`cuoi` (đầu/giữa/cuối) of the period."""
     needs_marker: bool = False
     """A bare number (`20/3`, `2025`) is a date only after a deadline word, or alone in the text."""
+    needs_strong_marker: bool = False
+    """A bare `30-6` or `30.6` is a date only after an explicit deadline word (`trước 30-6`)."""
     ambiguous: bool = False
     freq: Freq | None = None
     months: tuple[int, ...] | None = None
     weekday: int | None = None
     time: dt.time | None = None
     implied: bool = False
-    """FREQ from `tháng sau` (the next month): a frequency only when a day goes with it."""
+    """FREQ from `tháng sau` (the next month) or `báo cáo quý` (a quarterly report): a frequency
+    only when a day or a year-less date goes with it."""
     first_day: int | None = None
     """WINDOW: the window's first day (`từ ngày 1 đến ngày 5` → 1; `day` is 5)."""
     tier: int = 1
-    """How surely the cue is a deadline, from the word before it (see `markers.Tier`)."""
+    """How surely the cue is a deadline, from the word before it (see `context.Tier`)."""
     shift: bool = False
     """`trước X`: due the day before X begins."""
     lead: int = -1
     """Where the deadline word before the cue starts (-1: none), for the reported span."""
     head: Piece | None = None
     """The first end of a range or list (`tháng 5` in `tháng 5 và tháng 6 năm 2025`)."""
+    members: tuple[int, ...] = ()
+    """Every month (or quarter) of a list joined by `và` or commas (`tháng 6 và tháng 12`)."""
 
 
 def bounds(piece: Piece, year: int) -> tuple[dt.date, dt.date] | None:
@@ -104,8 +116,8 @@ def bounds(piece: Piece, year: int) -> tuple[dt.date, dt.date] | None:
         first, last = month_period(year, piece.month)
     elif grain is Grain.QUARTER:
         first, last = quarter_period(year, piece.quarter)
-    elif grain is Grain.HALF:
-        first, last = months_of_year(year, piece.month, from_end=piece.second_half)
+    elif grain is Grain.PART_OF_YEAR:
+        first, last = months_of_year(year, piece.month, from_end=piece.from_end)
     elif grain is Grain.YEAR:
         first, last = year_period(year)
     else:
@@ -127,6 +139,8 @@ def _quarter_number(text: str) -> int:
     return len(text)
 
 
+_LISTED = re.compile(r",| va ")
+"""A list (`tháng 6 và tháng 12`, `Quý I, II`), as opposed to a range (`tháng 6 - 8`, `đến`)."""
 _MONTH_COUNT_WORDS = {"ba": 3, "sau": 6, "chin": 9, "nua": 6}
 _FREQ_OF_UNIT = {"tuan": Freq.WEEKLY, "thang": Freq.MONTHLY, "nam": Freq.ANNUAL, "theo": Freq.ANNUAL}
 _FREQ_OF_MONTHS = {1: Freq.MONTHLY, 3: Freq.QUARTERLY, 6: Freq.SEMIANNUAL, 12: Freq.ANNUAL}
@@ -146,6 +160,9 @@ def _numeric(text: str, start: int, end: int) -> Piece:
         return Piece(Cue.PERIOD, start, end, Grain.MONTH, int(numbers[-1]), month=int(numbers[0]))
     piece = Piece(Cue.PERIOD, start, end, Grain.DAY, None, month=int(numbers[-1]), day=int(numbers[0]))
     piece.needs_marker = True
+    # `1.5` and `5-7` are far more often a number or a span than a day: only `trước`,
+    # `chậm nhất`, `hạn` … make them a date.
+    piece.needs_strong_marker = "/" not in text and "thang" not in text
     return piece
 
 
@@ -155,6 +172,8 @@ def _month(text: str, start: int, end: int) -> Piece:
     piece = Piece(Cue.PERIOD, start, end, Grain.MONTH, year, month=int(numbers[-1]))
     if len(numbers) > 1:
         piece.head = Piece(Cue.PERIOD, start, start, Grain.MONTH, None, month=int(numbers[0]))
+        if _LISTED.search(text):
+            piece.members = tuple(int(n) for n in numbers)
     return piece
 
 
@@ -166,6 +185,8 @@ def _quarter(match: re.Match[str], start: int, end: int) -> Piece:
     if last:
         piece.head = Piece(Cue.PERIOD, start, start, Grain.QUARTER, None, quarter=piece.quarter)
         piece.quarter = _quarter_number(last)
+        if _LISTED.search(match.group()):
+            piece.members = (piece.head.quarter, piece.quarter)
     return piece
 
 
@@ -186,9 +207,9 @@ def _months_of_year(text: str, start: int, end: int) -> Piece:
     count = words[0]
     numbers = _numbers(text)
     year = int(numbers[-1]) if numbers and len(numbers[-1]) == 4 else None
-    piece = Piece(Cue.PERIOD, start, end, Grain.HALF, year)
+    piece = Piece(Cue.PERIOD, start, end, Grain.PART_OF_YEAR, year)
     piece.month = int(count) if count.isdigit() else _MONTH_COUNT_WORDS.get(count, 0)
-    piece.second_half = not any(word == "dau" for word in words)
+    piece.from_end = not any(word == "dau" for word in words)
     return piece
 
 
@@ -204,8 +225,10 @@ def _period(kind: str, match: re.Match[str], start: int, end: int) -> Piece:
     elif kind == "month":
         piece = _month(text, start, end)
     elif kind == "quarter_ocr":
-        digits = _numbers(text)[0]
-        piece = Piece(Cue.PERIOD, start, end, Grain.QUARTER, int(digits[1:]), quarter=int(digits[0]))
+        rest = text[3:].strip()  # after `quy`: the quarter, then the year with no slash
+        piece = Piece(
+            Cue.PERIOD, start, end, Grain.QUARTER, int(rest[-4:]), quarter=_quarter_number(rest[:-4])
+        )
     elif kind == "quarter":
         piece = _quarter(match, start, end)
     elif kind == "months_of_year":
@@ -244,7 +267,7 @@ def _plausible(piece: Piece) -> bool:
         return 1 <= piece.month <= 12 and (head is None or 1 <= head.month <= 12)
     if piece.grain is Grain.QUARTER:
         return 1 <= piece.quarter <= 4 and (piece.head is None or piece.head.quarter <= piece.quarter)
-    if piece.grain is Grain.HALF:
+    if piece.grain is Grain.PART_OF_YEAR:
         return 1 <= piece.month <= 11
     return True
 
@@ -312,6 +335,11 @@ def scan(folded: str) -> list[Piece]:
         elif kind in ("freq", "every_months"):
             freq = _freq(text)
             piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq)
+        elif kind == "report":
+            # `báo cáo năm trước ngày 15/12`: a frequency only when a date goes with it.
+            unit = match.group("report_unit") or ""
+            freq = _freq(unit)
+            piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq, implied=True)
         elif kind == "next_period":
             # `trước ngày 5 tháng sau`: monthly, but only if a day goes with it (see `repeating`).
             piece = Piece(Cue.FREQ, start, end, freq=Freq.MONTHLY, implied=True)

@@ -22,6 +22,21 @@ class Freq(StrEnum):
     ANNUAL = "annual"
 
 
+class Problem(StrEnum):
+    """Why a text gives no date, or no sure one (for messages that tell the user what to fix)."""
+
+    NOT_A_DATE = "not_a_date"
+    """The numbers name no real day, month or quarter: `31/2/2025`, `tháng 13`, `quý 5`."""
+    NO_MONTH = "no_month"
+    """A day of the month with neither month nor frequency: `trước ngày 15`."""
+    NO_END = "no_end"
+    """Only a start: `từ quý II/2025`."""
+    EVENT = "event"
+    """Counted from an event, not a date: `trong 5 ngày làm việc kể từ …`, `sau khi …`."""
+    CONFLICT = "conflict"
+    """Two readings disagree (two dates, or a date and a repeating cycle); the chosen one is given."""
+
+
 LAST_DAY = -1
 """`Recurrence.day` value for "the last day of the month" (February's 28th/29th included)."""
 
@@ -61,3 +76,5 @@ class Deadline:
     ambiguous: bool = False
     start: dt.date | None = None
     """ONCE from a range (`giai đoạn 2021 - 2025`): the range's first day, when given."""
+    problem: Problem | None = None
+    """Why there is no date or no sure one (set with NONE, or with `ambiguous`)."""

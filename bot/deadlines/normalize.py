@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+_D_STROKES = "đĐðÐ"
+"""đ, and the look-alike eth (Ð) that keyboards and OCR put in its place."""
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _CACHE_LIMIT = 8192
 """Arbitrary input could fill the fold table with every code point; keep it bounded."""
@@ -18,7 +20,7 @@ _CACHE_LIMIT = 8192
 
 def _fold_char(char: str) -> str | None:
     """One input character → one folded character, or None for a combining mark (dropped)."""
-    if char in "đĐ":
+    if char in _D_STROKES:
         return "d"
     if char in _DASHES:
         return "-"
@@ -64,10 +66,21 @@ class Folded:
 
 _LATIN_ONLY = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u1e00-\u1eff]")
 """Text outside these blocks takes the exact path; inside, NFD gives one ASCII letter per letter."""
+
+
+def _d_to_ascii(text: str) -> str:
+    # str.replace is many times faster than str.translate on non-ASCII text.
+    for char in _D_STROKES:
+        if char in text:
+            text = text.replace(char, "d")
+    return text
+
+
 _ASCII_SPACES = {code: " " for code in range(128) if chr(code).isspace()}
+_OTHER_ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")
 
 
-_OCR_DIGIT = re.compile(r"(?<=\d)[oli|](?=\d|[/.\-]\d)|(?<=\d[/.\-])[oli|](?=\d)")
+_OCR_DIGIT = re.compile(r"[oli|](?:(?<=\d.)(?=\d|[/.\-]\d)|(?<=\d[/.\-].)(?=\d))")
 """A letter OCR reads for a digit, inside a number (`2O17`, `3O/6`): o → 0; l, i, | → 1."""
 
 
@@ -90,10 +103,13 @@ def _fold(text: str) -> Folded:
     if _LATIN_ONLY.search(text) is None:
         # Fast path for ordinary Vietnamese text: decompose, drop the marks. If any character
         # vanished (a letter with no ASCII base), the lengths differ and the exact path runs.
-        decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        decomposed = unicodedata.normalize("NFD", _d_to_ascii(text))
         ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
         if len(ascii_text) == len(text):
-            return Folded(ascii_text.lower().translate(_ASCII_SPACES), None, len(text))
+            lowered = ascii_text.lower()
+            if _OTHER_ASCII_SPACE.search(lowered) is not None:
+                lowered = lowered.translate(_ASCII_SPACES)
+            return Folded(lowered, None, len(text))
     folded = text.translate(_TABLE)
     if len(folded) == len(text):
         return Folded(folded, None, len(text))

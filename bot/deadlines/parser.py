@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.deadlines.context import Tier, attach_times, mark, merge_ranges, stands_alone
 from bot.deadlines.cues import Cue, Piece, bounds, scan
-from bot.deadlines.model import Deadline, Kind
+from bot.deadlines.model import Deadline, Kind, Problem
 from bot.deadlines.normalize import Folded, fold
 from bot.deadlines.periods import day_before
 from bot.deadlines.repeating import Repeating, assemble, span_start
@@ -44,6 +44,8 @@ def parse_deadline(text: str, ref: dt.date) -> Deadline:
 def _parse(text: str, ref: dt.date) -> Deadline:
     if not isinstance(text, str) or not text:
         return Deadline(Kind.NONE)
+    if isinstance(ref, dt.datetime):
+        ref = ref.date()  # a datetime does not compare with dates
     folded = fold(text)
     pieces = scan(folded.text)
     if not pieces:
@@ -63,24 +65,30 @@ def _parse(text: str, ref: dt.date) -> Deadline:
         return _choose_once(readings, repeating, pieces, folded)
     if repeating is not None:
         return _recurring(repeating, folded, ambiguous=repeating.ambiguous)
-    for cue, kind in ((Cue.CONTINUOUS, Kind.CONTINUOUS), (Cue.RELATIVE, Kind.NONE), (Cue.NO_DATE, Kind.NONE)):
-        found = [p for p in pieces if p.cue is cue]
-        if found:
-            return Deadline(kind, span=_span(folded, found))
-    unread = [p for p in pieces if p.cue in (Cue.INVALID, Cue.DAY, Cue.WINDOW) or _dated_unread(p, used)]
-    if unread:
-        # A date that is not one (31/2), a day without its month, a start without an end.
-        return Deadline(Kind.NONE, span=_span(folded, unread), ambiguous=True)
+    continuous = [p for p in pieces if p.cue is Cue.CONTINUOUS]
+    if continuous:
+        return Deadline(Kind.CONTINUOUS, span=_span(folded, continuous))
+    relative = [p for p in pieces if p.cue is Cue.RELATIVE]
+    if relative:
+        return Deadline(Kind.NONE, span=_span(folded, relative), problem=Problem.EVENT)
+    no_date = [p for p in pieces if p.cue is Cue.NO_DATE]
+    if no_date:
+        return Deadline(Kind.NONE, span=_span(folded, no_date))
+    for problem, unread in (
+        (Problem.NOT_A_DATE, [p for p in pieces if p.cue is Cue.INVALID and _eligible(p, folded.text)]),
+        (Problem.NO_MONTH, [p for p in pieces if p.cue in (Cue.DAY, Cue.WINDOW)]),
+        (Problem.NO_END, [p for p in pieces if p.cue is Cue.PERIOD and p.tier == Tier.START]),
+    ):
+        if unread:
+            return Deadline(Kind.NONE, span=_span(folded, unread), ambiguous=True, problem=problem)
     return Deadline(Kind.NONE)
-
-
-def _dated_unread(piece: Piece, used: set[int]) -> bool:
-    return piece.cue is Cue.PERIOD and id(piece) not in used and piece.tier == Tier.START
 
 
 def _eligible(piece: Piece, folded: str) -> bool:
     if piece.tier < Tier.PLAIN:
         return False
+    if piece.needs_strong_marker:
+        return piece.tier >= Tier.STRONG or stands_alone(piece, folded)
     if piece.needs_marker:
         return piece.tier >= Tier.WEAK or stands_alone(piece, folded)
     return True
@@ -134,7 +142,7 @@ def _choose_once(
     ambiguous = best.piece.ambiguous or len({r.due for r in specific}) > 1
     if repeating is not None:
         if (repeating.rule.has_dates and top_tier < Tier.STRONG) or top_tier < Tier.WEAK:
-            return _recurring(repeating, folded, ambiguous=True)
+            return _recurring(repeating, folded, ambiguous=True, problem=Problem.CONFLICT)
         ambiguous = True
     elif top_tier < Tier.WEAK and any(p.cue is Cue.CONTINUOUS for p in pieces):
         ambiguous = True
@@ -147,6 +155,7 @@ def _choose_once(
         span=span,
         ambiguous=ambiguous,
         start=best.start,
+        problem=Problem.CONFLICT if ambiguous else None,
     )
 
 
@@ -156,12 +165,15 @@ def _contains(outer: _Reading, inner: _Reading) -> bool:
     return not same and outer.first <= inner.first and inner.last <= outer.last
 
 
-def _recurring(repeating: Repeating, folded: Folded, *, ambiguous: bool) -> Deadline:
+def _recurring(
+    repeating: Repeating, folded: Folded, *, ambiguous: bool, problem: Problem | None = None
+) -> Deadline:
     return Deadline(
         Kind.RECURRING,
         recurrence=repeating.rule,
         span=_span(folded, repeating.used),
         ambiguous=ambiguous,
+        problem=problem or (Problem.CONFLICT if ambiguous else None),
     )
 
 

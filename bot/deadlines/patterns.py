@@ -2,7 +2,7 @@
 
 Every repetition is bounded, so one match attempt reads a bounded number of characters and a
 scan is linear in the text. Keywords that OCR often damages accept the observed confusions
-(ư→w, ơ/ô/ố→o/0/6/d/e, c→e at a word's end, Đ→P): `trwée`→`trwee` reads as `truoc`,
+(ư→w/y, ơ/ô/ố→o/0/6/d/e, c→e at a word's end, Đ→P, l→1): `trwée`→`trwee` reads as `truoc`,
 `cudi` as `cuoi`, `Pinh ky` as `dinh ky`.
 
 `SCAN` is one alternation whose alternatives each begin with a plain character (a digit, or a
@@ -22,7 +22,7 @@ GAP = r"[ ,.:;]{0,4}"
 YEAR = r"(?:19|20|21)\d\d"
 NUM2 = r"\d{1,2}"
 
-TRUOC = r"tr[uw][o0d6e][ce]"
+TRUOC = r"tr[uwy][o0d6e][ce]"
 CUOI = r"c[uw][o0d6e]i"
 QUY = r"q[uw][yvi]"
 """quý, also spelt quí."""
@@ -59,7 +59,7 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
         r"\d",
         rf"\d?(?:{DAY_MONTH_SEP}{NUM2}{MONTH_YEAR_SEP}{YEAR}(?!\d)"
         rf"|[ ]?[/\-][ ]?{YEAR}(?!\d|[ ]?[/\-][ ]?[a-z0-9])"
-        rf"|(?:[ ]?/[ ]?|{_}thang{_}){NUM2}{NO_MORE_DATE}(?![ ]?/))",
+        rf"|(?:[ ]?[/.\-][ ]?|{_}thang{_}){NUM2}{NO_MORE_DATE}(?![ ]?[/.\-]))",
     ),
     # 6 tháng đầu năm 2025; 6 tháng một lần
     ("months_of_year", r"\d", rf"\d?{MONTHS_OF_YEAR_TAIL}"),
@@ -92,25 +92,29 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     (
         "month",
         "t",
-        rf"hang{_}{NUM2}(?:{LIST_SEP}(?:thang{_})?{NUM2}(?![0-9]|[ ]{{0,3}}(?!nam)[a-z])){{0,2}}"
+        rf"hang{_}{NUM2}(?:{LIST_SEP}(?:thang{_})?{NUM2}(?![0-9]|[ ]{{0,3}}(?!nam|va|{DEN}|toi)[a-z])){{0,2}}"
         rf"(?:(?:{MONTH_YEAR_SEP}|[ ]{{1,3}}(?={YEAR})){YEAR})?(?!\d|[ ]?[/.\-][ ]?\d)",
     ),
     # tháng cuối quý, tháng đầu quý
-    ("quarter_months", "t", rf"hang{_}(?:dau|{CUOI}){_}(?:cua{_})?(?:moi{_}|cac{_}|hang{_})?{QUY}"),
+    (
+        "quarter_months",
+        "t",
+        rf"hang{_}(?:dau|{CUOI})(?:{_}(?:cung|tien))?{_}(?:cua{_})?(?:moi{_}|cac{_}|hang{_})?{QUY}",
+    ),
     # từ ngày 1 đến ngày 5 (hằng tháng)
     ("window", "t", rf"u{_}ngay{_}{NUM2}{_}(?:{DEN}|-|toi){_}(?:ngay{_})?{NUM2}{NO_MORE_DATE}"),
     # thứ Sáu, thứ 6
     ("weekday", "t", rf"hu{_}(?:hai|ba|tu|nam|sau|bay|[2-7])(?![a-z0-9]|{_}\d)"),
     # thường xuyên, but not chi thường xuyên (recurrent spending)
-    ("continuous", "t", rf"(?<!chi t)(?<!chi  t)h[uw][o0d6e]ng{_}xuyen"),
+    ("continuous", "t", rf"(?<!chi t)(?<!chi  t)h[uwy][o0d6e]ng{_}xuyen"),
     # trong năm (this year)
     ("year_point", "t", rf"rong{YEAR_POINT_TAIL}"),
     # (ngày 5) tháng sau: the month after each period
     ("next_period", "t", rf"hang{_}(?:sau|tiep{_}theo|ke{_}tiep)"),
-    ("relative", "t", rf"r(?:ong|[uw][o0d6e][ce]){RELATIVE_TAIL}"),
+    ("relative", "t", rf"r(?:ong|[uwy][o0d6e][ce]){RELATIVE_TAIL}"),
     ("no_date", "t", rf"heo{_}(?:yeu{_}cau|chi{_}dao)"),
-    # quý 12017 (OCR of quý I/2017)
-    ("quarter_ocr", "q", rf"[uw][yvi]{_}[1-4]{YEAR}(?!\d)"),
+    # quý 12017, quý 112017 (OCR of quý I/2017, quý II/2017: the slash lost)
+    ("quarter_ocr", "q", rf"[uw][yvi]{_}(?:[1-4]|[il1]{{2,3}}|[il1]v){YEAR}(?!\d)"),
     # quý II/2017, quý 2 năm 2017, Quý II, 2017, Quý I, II/2025
     (
         "quarter",
@@ -138,7 +142,14 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     ("relative", "s", rf"au{RELATIVE_TAIL}"),
     ("no_date", "s", rf"au{_}khi"),
     ("months_of_year", "b", rf"a{MONTHS_OF_YEAR_TAIL}"),
-    ("continuous", "l", rf"ien{_}tuc"),
+    # báo cáo tháng / quý / 6 tháng / năm: a periodic report (its unit is left for other cues)
+    (
+        "report",
+        "b",
+        rf"ao{_}cao(?={_}(?:(?:dinh{_}ky|hang|moi){_})?(?P<report_unit>tuan|thang|{QUY_UNIT}|0?6{_}thang|sau{_}thang|nam)"
+        rf"(?![a-z]|{_}\d))",
+    ),
+    ("continuous", "[l1]", rf"ien{_}tuc"),
     ("no_date", "k", rf"ip{_}thoi|e{_}tu{_}khi"),
     ("no_date", "k", rf"hi{_}co{_}(?:yeu{_}cau|chi{_}dao|van{_}ban|de{_}nghi|phat{_}sinh)"),
     ("relative", "k", rf"hong{_}qua{RELATIVE_TAIL}"),
@@ -185,15 +196,21 @@ POINT_BEFORE = re.compile(
 )
 """đầu / giữa / cuối (BLDS Điều 146), thượng / trung / hạ tuần right before a month, quarter or year."""
 
+DOCUMENT = (
+    rf"(?:nghi{_}dinh|nghi{_}quyet|quyet{_}dinh|thong{_}tu|chi{_}thi|ket{_}luan|cong{_}van"
+    rf"|to{_}trinh|thong{_}bao|huong{_}dan)"
+)
+"""A kind of document: the date right after it is the document's, not a deadline."""
+
 MARKER_BEFORE = re.compile(
     r"(?<![a-z0-9])(?:"
     rf"(?P<shift>{TRUOC})"
     rf"|(?P<strong>(?:cham{_}nhat|han(?:{_}chot)?|thoi{_}han|thoi{_}gian{_}(?:hoan{_}thanh|thuc{_}hien)"
     rf"|hoan{_}thanh|xong|ket{_}thuc|nop|gui)(?:{_}(?:la|vao|trong|{DEN}|het))?)"
-    rf"|(?P<weak>(?:tu{_}nay{_}|cho{_})?{DEN}(?:{_}het)?|toi|trong|vao|dat|phan{_}dau|giai{_}doan|thoi{_}ky)"
+    rf"|(?P<weak>(?:tu{_}nay{_}|cho{_})?[dpb]en(?:{_}het)?|toi|trong|vao|phan{_}dau|giai{_}doan|thoi{_}ky|dip)"
     rf"|(?P<anchor>ke{_}tu)"
     rf"|(?P<start>tu|bat{_}dau(?:{_}tu)?)"
-    rf"|(?P<other>sau|so{_}voi|tam{_}nhin|theo|ban{_}hanh|nghi{_}dinh|luat|quyet{_}dinh)"
+    rf"|(?P<other>sau|so{_}voi|tam{_}nhin|theo|ban{_}hanh|luat|{DOCUMENT})"
     r"|(?P<doc>\d+[ ]?[-/][ ]?[a-z][a-z0-9\-/]{0,20}|so)"
     rf"){GAP}$"
 )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.deadlines.cues import Cue, Grain, Piece
 from bot.deadlines.model import LAST_DAY, Freq, Recurrence
@@ -37,6 +37,15 @@ def _previous_month(month: int) -> int:
     return 12 if month == 1 else month - 1
 
 
+def _month_days(piece: Piece) -> list[tuple[int, int]]:
+    """(month, day) of each annual due date a year-less cue gives (`tháng 6 và tháng 12`: two)."""
+    if not piece.members or piece.grain not in (Grain.MONTH, Grain.QUARTER):
+        return [_month_day(piece)]
+    if piece.grain is Grain.MONTH:
+        return [_month_day(replace(piece, month=member)) for member in piece.members]
+    return [_month_day(replace(piece, quarter=member)) for member in piece.members]
+
+
 def _month_day(piece: Piece) -> tuple[int, int]:
     """(month, day) of a year-less dated cue, as an annual due date (`trước` applied)."""
     if piece.grain is Grain.DAY:
@@ -53,10 +62,16 @@ def _month_day(piece: Piece) -> tuple[int, int]:
     return month, day
 
 
+def _gives_a_day(piece: Piece, anchors: list[Piece]) -> bool:
+    if piece.cue in _DAY_CUES:
+        return True
+    return piece.cue is Cue.PERIOD and piece.year is None and _distance(piece, anchors) <= SCOPE
+
+
 def assemble(pieces: list[Piece]) -> Repeating | None:
     """The recurrence the text describes, or None when it has no frequency cue."""
     freqs = [p for p in pieces if p.cue is Cue.FREQ and p.freq is not None]
-    if freqs and all(p.implied for p in freqs) and not any(p.cue in _DAY_CUES for p in pieces):
+    if freqs and all(p.implied for p in freqs) and not any(_gives_a_day(p, freqs) for p in pieces):
         freqs = []
     quarter_months = [p for p in pieces if p.cue is Cue.QUARTER_MONTHS]
     last_days = [p for p in pieces if p.cue is Cue.LAST_DAY]
@@ -69,7 +84,8 @@ def assemble(pieces: list[Piece]) -> Repeating | None:
         freq, anchors = Freq.QUARTERLY, quarter_months
     else:
         freq, anchors = Freq.MONTHLY, last_days
-    result = Repeating(Recurrence(freq), used=list(freqs))
+    # `báo cáo tháng, quý` only names reports; the span shows the words that set the cycle.
+    result = Repeating(Recurrence(freq), used=[p for p in freqs if not p.implied] or list(freqs))
     months: tuple[int, ...] | None = None
     if quarter_months:
         result.used.extend(quarter_months)
@@ -93,7 +109,7 @@ def assemble(pieces: list[Piece]) -> Repeating | None:
             and _distance(p, anchors) <= SCOPE
         ]
         if dated:
-            pairs = [_month_day(p) for p in dated]
+            pairs = [pair for p in dated for pair in _month_days(p)]
             result.used.extend(dated)
             annual_months = tuple(sorted({month for month, _ in pairs}))
             if freq is Freq.ANNUAL:
@@ -104,6 +120,11 @@ def assemble(pieces: list[Piece]) -> Repeating | None:
     days = sorted((p for p in pieces if p.cue in _DAY_CUES), key=lambda p: _distance(p, anchors))
     if not days:
         result.rule = Recurrence(freq, months=months)
+        return result
+    if freq in (Freq.ANNUAL, Freq.SEMIANNUAL):
+        # `ngày 15 hằng năm`: a day, but of which month? Keep only the frequency.
+        result.rule = Recurrence(freq)
+        result.ambiguous = True
         return result
     chosen = days[0]
     result.used.extend(days)

@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.importer import messages as msg
 from bot.importer.errors import DocumentError
 from bot.importer.extract import Extractor
-from bot.importer.header import read_header
+from bot.importer.fold import fold
+from bot.importer.header import Header, read_header
 from bot.importer.model import Draft
 from bot.importer.outline import build_outline
 from bot.importer.reader import read_document
@@ -24,6 +25,8 @@ def import_document(path: Path, directory: Directory | None = None, *, today: dt
     items = outline.root.walk()
     header = read_header(outline.preamble, outline.tail, [item.text for item in items], today)
     assert header.issued is not None
+    if directory is not None and header.issuer:
+        _issuer_from_directory(header, directory)
     matcher = UnitMatcher(directory, header.issuer or "")
     extracted = Extractor(matcher, header.issued, header.issuer or "").run(outline.root)
     draft = Draft(
@@ -47,6 +50,21 @@ def import_document(path: Path, directory: Directory | None = None, *, today: dt
     if not (draft.tasks or draft.targets or draft.reporting):
         raise DocumentError(msg.EMPTY_DOCUMENT, path=str(path))
     return draft
+
+
+def _issuer_from_directory(header: Header, directory: Directory) -> None:
+    """An issuer the directory knows is written as the directory writes it (OCR: `Uy ban nhan
+    dan phudong Pong Hai` → `UBND phường Đông Hải`)."""
+    assert header.issuer is not None
+    ref = UnitMatcher(directory, header.issuer).match(header.issuer)
+    unit = next((unit for unit in directory.units if unit.id == ref.unit_id), None)
+    lost_marks = fold(header.issuer) == header.issuer.lower()
+    if unit is None or ref.partial or not (ref.fuzzy or lost_marks):
+        return
+    name = unit.short[0] if unit.short else unit.name
+    if name != header.issuer:
+        header.notes.setdefault("issuer", f"văn bản ghi «{header.issuer}»; lấy tên trong danh bạ ({unit.id})")
+        header.issuer = name
 
 
 def _unique_ids(draft: Draft) -> None:

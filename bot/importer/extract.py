@@ -3,7 +3,7 @@
 Rules (domain.md §1): a task is a point of a `Nhiệm vụ, giải pháp` section (a leaf of the
 numbering tree, or an item whose own text assigns a unit) or of `Tổ chức thực hiện`. Labelled
 blocks (`Cơ quan chủ trì:`) apply to their item; section footers (`Phân công thực hiện:` after
-the points) make the whole section one task, since the section is what they assign.
+the points) apply to every task of the section above them.
 """
 
 from __future__ import annotations
@@ -13,22 +13,23 @@ import re
 from dataclasses import dataclass, field
 
 from bot.deadlines.model import Kind
-from bot.importer.fields import Field, LabelledValue
+from bot.importer.fields import Field, LabelledValue, labelled_values
 from bot.importer.fold import fold
 from bot.importer.model import DraftReporting, DraftTarget, DraftTask
 from bot.importer.outline import Item
 from bot.importer.sections import Section, default_section, section_of
 from bot.importer.subjects import Assignment, Mention, find_assignment, split_units, subject_at
-from bot.importer.timing import find_in_text, read_value
+from bot.importer.timing import dated_deadlines, find_in_text, read_value
 from bot.importer.units import UnitMatcher, UnitRef
 
+_YEAR = r"n\w{1,2}m"  # `năm`, and OCR's `nim`, `nam`
 _HORIZON = re.compile(
-    r"\b(?:(?:den|truoc|trong|vao)\s+(?:truoc\s+)?nam\s+\d{4}|h[a-z]ng\s+nam|moi\s+nam|"
-    r"(?:giai\s+doan|thoi\s+ky|nhiem\s+ky)\s+\d{4}\s*-\s*\d{4}|nam\s+\d{4})"
+    rf"\b(?:(?:den|[pb]en|truoc|trong|vao)\s+(?:truoc\s+)?{_YEAR}\s+\d{{4}}|h\w{{1,2}}ng\s+{_YEAR}\b|moi\s+{_YEAR}\b|"
+    rf"(?:giai\s+doan|thoi\s+ky|nhiem\s+ky)\s+\d{{4}}\s*-\s*\d{{4}}|{_YEAR}\s+\d{{4}})"
 )
 _REPORT = re.compile(r"\bb\w?o\s+c\w?o\b")
 _PERIODIC = re.compile(r"\bdinh\s+ky\b|\bh\w?ng\s+(?:thang|quy|nam|tuan)\b|\bmoi\s+(?:thang|quy|nam)\b")
-_SEND_TO = re.compile(r"\b(?:gui|ve|cho|len|toi)\s+")
+_SEND_TO = re.compile(r"\b(?:gui|ve|cho|len|toi|b\w?o\s+c\w?o)\s+")
 _VIA = re.compile(r"\(\s*qua\s+")
 _MONITOR = re.compile(r"\btheo\s+doi\b|\bdon\s+doc\b|\btong\s+hop\b")
 
@@ -46,6 +47,7 @@ class Extractor:
         self.matcher = matcher
         self.ref = ref
         self.issuer = issuer
+        self._noted: set[str] = set()
 
     def run(self, root: Item) -> Extracted:
         out = Extracted()
@@ -88,6 +90,12 @@ class Extractor:
         else:
             task.timing = find_in_text(text, self.ref)
         self._check_timing(task)
+        dates = sorted({timing.due for timing in dated_deadlines(text, self.ref) if timing.due})
+        if len(dates) > 1:
+            shown = ", ".join(date.strftime("%d/%m/%Y") for date in dates)
+            task.notes["title"] = (
+                f"đoạn có {len(dates)} mốc thời gian ({shown}): có thể cần tách thành nhiều nhiệm vụ"
+            )
         task.product = by_field.get(Field.PRODUCT)
         task.leader = by_field.get(Field.LEADER)
         if by_field.get(Field.TEXT):
@@ -124,7 +132,15 @@ class Extractor:
             assignment = Assignment(
                 assignment.leads, assignment.support + (extra.leads if extra else []), assignment.how
             )
-        task.lead, support = self._lead(list(assignment.leads), task.notes)
+        from_block = assignment.how == "field" or (
+            Field.ASSIGN in by_field and not any(mention.name in text for mention in assignment.leads)
+        )
+        # Units a labelled block or footer assigns together are chosen by the point's topic; units
+        # named in the point's own sentence keep the document's order.
+        context = (
+            " ".join([*(node.heading for node in item.ancestors()[:3]), text[:200]]) if from_block else ""
+        )
+        task.lead, support = self._lead(list(assignment.leads), task.notes, context)
         support += self._support(assignment.support, task.notes)
         task.support = [ref for ref in support if task.lead is None or ref.id != task.lead.id]
 
@@ -133,13 +149,15 @@ class Extractor:
         out: list[Mention] = []
         for mention in mentions:
             ref = self.matcher.match(mention.name)
-            if ref.unit_id is not None and not ref.fuzzy and not ref.partial:
+            if ref.unit_id is not None and not ref.partial:
                 out.append(mention)
             else:
                 out.extend(split_units(Mention(mention.name, 0, len(mention.name)), mention.name))
         return out
 
-    def _lead(self, leads: list[Mention], notes: dict[str, str]) -> tuple[UnitRef | None, list[UnitRef]]:
+    def _lead(
+        self, leads: list[Mention], notes: dict[str, str], context: str = ""
+    ) -> tuple[UnitRef | None, list[UnitRef]]:
         refs = [(mention, self.matcher.match(mention.name)) for mention in self._split(leads)]
         usable = [(mention, ref) for mention, ref in refs if ref.unit_id or not mention.generic]
         if not usable:
@@ -148,9 +166,15 @@ class Extractor:
                     f"văn bản giao chung cho «{refs[0][0].name}»: chọn đơn vị chủ trì hoặc để trống"
                 )
             return None, []
-        lead = usable[0][1]
-        others = [ref for _, ref in usable[1:]]
-        if others:
+        chosen = _topical(usable, context) if len(usable) > 1 else 0
+        lead = usable[chosen][1]
+        others = [ref for index, (_, ref) in enumerate(usable) if index != chosen]
+        if chosen:
+            notes["lead"] = (
+                f"văn bản giao cùng lúc cho nhiều đơn vị; chọn «{usable[chosen][0].name}» theo tiêu đề "
+                "của mục, các đơn vị còn lại ghi ở support"
+            )
+        elif others:
             notes["lead"] = (
                 "văn bản giao nhiều đơn vị cùng lúc: đơn vị nêu đầu làm chủ trì, còn lại ghi ở support"
             )
@@ -174,9 +198,16 @@ class Extractor:
             )
         return out
 
-    @staticmethod
-    def _note_ref(ref: UnitRef, key: str, notes: dict[str, str]) -> None:
-        if ref.unit_id is None:
+    def _note_ref(self, ref: UnitRef, key: str, notes: dict[str, str]) -> None:
+        """Flags a name that matched loosely or not at all, once per name: the clerk checks it
+        where it first appears, not on every task a footer assigns it to."""
+        exact = ref.unit_id is not None and ref.score == 1.0 and not ref.partial
+        if exact or ref.written in self._noted:
+            return
+        self._noted.add(ref.written)
+        if ref.partial:
+            notes.setdefault(key, f"«{ref.written}»: chỉ phần đầu khớp với {ref.unit_id}")
+        elif ref.unit_id is None:
             notes.setdefault(
                 key, f"«{ref.written}» chưa có trong danh bạ: đề xuất thêm đơn vị mã {ref.proposed_id}"
             )
@@ -194,6 +225,11 @@ class Extractor:
             task.notes["timing"] = "thời hạn viết chưa rõ nghĩa: kiểm tra ngày"
         elif deadline.kind is Kind.ONCE and deadline.due is not None and deadline.due < self.ref:
             task.notes["timing"] = "thời hạn trước ngày ban hành"
+        elif timing.weak:
+            task.notes["timing"] = (
+                "mốc năm nằm giữa câu: có thể là mốc của chương trình, quy hoạch được nhắc tới, "
+                "không phải hạn của nhiệm vụ"
+            )
 
     # --- targets -----------------------------------------------------------------------
 
@@ -218,11 +254,13 @@ class Extractor:
     def _organisation(self, item: Item, task: DraftTask, out: Extracted) -> None:
         text = _own_text(item)
         folded = fold(text)
+        assigned = find_assignment(text)
         if (
             out.monitor is None
             and task.lead is not None
             and _MONITOR.search(folded)
-            and (re.search(r"\bgiao\b|\bch\w{0,2}\s+tr[i1l]\b", folded))
+            and assigned is not None
+            and assigned.how in ("giao", "chu-tri")  # `Giao Văn phòng … theo dõi, đôn đốc`
         ):
             out.monitor = task.lead
         for sentence in re.split(r"(?<=[.;])\s+", text):
@@ -264,11 +302,52 @@ class Extractor:
         return DraftReporting(item.id, sentence.strip(" ;."), who, to, cycle, notes)
 
     def _recipient(self, sentence: str, folded: str) -> UnitRef | None:
-        for match in _SEND_TO.finditer(folded):
+        """The office named after the cycle: `gửi Sở Công Thương`, `báo cáo UBND tỉnh`."""
+        periodic = _PERIODIC.search(folded)
+        for match in _SEND_TO.finditer(folded, periodic.start() if periodic else 0):
             mention = subject_at(sentence, match.end(), folded)
             if mention is not None and not mention.generic:
                 return self.matcher.match(mention.name)
         return None
+
+
+# Words every unit name shares: they say nothing about what a unit does.
+_NAME_WORDS = {
+    "ban",
+    "phong",
+    "so",
+    "cong",
+    "phuong",
+    "xa",
+    "tinh",
+    "thi",
+    "huyen",
+    "va",
+    "cac",
+    "don",
+    "vi",
+    "uy",
+    "nhan",
+    "dan",
+    "chi",
+    "huy",
+    "co",
+    "quan",
+    "trung",
+    "tam",
+    "cap",
+}
+
+
+def _topical(candidates: list[tuple[Mention, UnitRef]], context: str) -> int:
+    """Among units a footer assigns together (`Ban Chỉ huy quân sự, Công an phường chủ trì`), the
+    one whose name shares words with the point's headings (`Về công tác quân sự`), else the first."""
+    words = set(re.findall(r"\w+", fold(context)))
+    scores = [
+        len(set(re.findall(r"\w+", fold(mention.name))) - _NAME_WORDS & words) for mention, _ in candidates
+    ]
+    best = max(scores)
+    return scores.index(best) if best > 0 and scores.count(best) == 1 else 0
 
 
 def _names_only(lead_text: str, support_text: str) -> Assignment | None:
@@ -307,13 +386,12 @@ def _field_scopes(root: Item) -> dict[int, list[LabelledValue]]:
 
 
 def _own_text(item: Item) -> str:
-    field_starts = {value.value for value in item.fields}
-    parts = [
-        paragraph
-        for paragraph in item.paragraphs
-        if not any(value and paragraph.endswith(value) for value in field_starts)
-    ]
-    return " ".join(parts).strip()
+    """The item's words without its labelled blocks (those are read as fields)."""
+    parts: list[str] = []
+    for paragraph in item.paragraphs:
+        values = labelled_values(paragraph)
+        parts.append(paragraph[: values[0].label_start] if values else paragraph)
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 def _is_intro(item: Item) -> bool:

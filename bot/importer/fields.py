@@ -55,7 +55,8 @@ _LABELS: dict[str, Field] = {
     "san pham dau ra": Field.PRODUCT,
     "lanh dao chi dao": Field.LEADER,
 }
-_PREFIX = re.compile(r"^\s*([^\W\d_][^:\n]{1,38}?)\s*:\s*")
+_PREFIX = re.compile(r"\s*([^\W\d_][^:\n.;]{1,38}?)\s*:\s*")
+_SEGMENT = re.compile(r"[.;]\s+|\s[-–+]\s+")
 _THRESHOLD = 0.75
 
 
@@ -63,8 +64,9 @@ _THRESHOLD = 0.75
 class LabelledValue:
     field: Field
     value: str
-    """The text after the colon, as written."""
+    """The text after the colon, as written, up to the next labelled block."""
     value_start: int
+    label_start: int = 0
 
 
 def match_field_label(label: str) -> Field | None:
@@ -86,13 +88,28 @@ def match_field_label(label: str) -> Field | None:
 
 def labelled_value(text: str) -> LabelledValue | None:
     """`Cơ quan chủ trì: Sở Nội vụ` → (LEAD, `Sở Nội vụ`); prose with a colon later → None."""
-    match = _PREFIX.match(text)
-    if not match:
-        return None
-    field = match_field_label(match.group(1))
-    if field is None:
-        return None
-    return LabelledValue(field, text[match.end() :].strip(), match.end())
+    values = labelled_values(text)
+    return values[0] if values and values[0].label_start == 0 else None
+
+
+def labelled_values(text: str) -> list[LabelledValue]:
+    """Every labelled block in a paragraph, also several in a row and after the task's own words:
+    `Xây dựng đề án. Cơ quan chủ trì: Sở Nội vụ; thời gian hoàn thành: quý II/2018.`"""
+    found: list[tuple[int, int, Field]] = []
+    starts = [0, *(match.end() for match in _SEGMENT.finditer(text))]
+    for start in starts:
+        match = _PREFIX.match(text, start)
+        if match is None:
+            continue
+        field = match_field_label(match.group(1))
+        if field is not None:
+            found.append((start, match.end(), field))
+    values: list[LabelledValue] = []
+    for index, (start, value_start, field) in enumerate(found):
+        end = found[index + 1][0] if index + 1 < len(found) else len(text)
+        value = text[value_start:end].strip().rstrip(";,").strip()
+        values.append(LabelledValue(field, value, value_start, start))
+    return values
 
 
 def match_header(cell: str) -> Field | None:

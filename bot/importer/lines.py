@@ -70,19 +70,22 @@ def _flush_paragraphs(lines: list[str], blocks: list[Block]) -> None:
             continue
         short = len(previous) < 0.72 * width
         label = parse_label(text)
-        if label is not None and label.kind == "dash" and text[label.end :][:1].islower() and previous:
-            if not previous.endswith(_SENTENCE_END):
-                label = None  # `… kinh tế\n- xã hội`: a hyphen the line wrap put first, not a bullet
-        starts_new = bool(current) and (
-            label is not None
-            or labelled_value(text) is not None
-            or _is_heading_line(text) != _is_heading_line(previous)
-            or _HEADER_LINE.match(fold(text)) is not None
-            # A line that stops well short of the page width ends its paragraph; a heading
-            # (`1. Phát triển công nghiệp`) often has no final punctuation.
-            or (short and (previous.endswith(_SENTENCE_END) or parse_label(previous) is not None))
-            # OCR keeps a paragraph's last line nearly full more often than it invents a full stop.
-            or (len(previous) < 0.9 * width and previous.endswith((".", ";")) and text[:1].isupper())
+        wrapped_hyphen = label is not None and label.kind == "dash" and text[label.end :][:1].islower()
+        if wrapped_hyphen and previous and not previous.endswith(_SENTENCE_END):
+            label = None  # `… kinh tế\n- xã hội`: a hyphen the line wrap put first, not a bullet
+        starts_new = (
+            bool(current)
+            and (
+                label is not None
+                or labelled_value(text) is not None
+                or _is_heading_line(text) != _is_heading_line(previous)
+                or _HEADER_LINE.match(fold(text)) is not None
+                # A line that stops well short of the page width ends its paragraph; a heading
+                # (`1. Phát triển công nghiệp`) often has no final punctuation.
+                or (short and (previous.endswith(_SENTENCE_END) or parse_label(previous) is not None))
+                # OCR keeps a paragraph's last line nearly full more often than it invents a full stop.
+                or (len(previous) < 0.9 * width and previous.endswith((".", ";")) and text[:1].isupper())
+            )
         )
         if starts_new:
             _emit(current, blocks)

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from bot.importer.blocks import Block, Table
-from bot.importer.fields import Field, LabelledValue, labelled_value
+from bot.importer.fields import Field, LabelledValue, labelled_value, labelled_values
 from bot.importer.fold import fold
 from bot.importer.labels import Label, parse_label
+from bot.importer.tables import header_columns
 
 _BULLETS = ("dash", "plus", "star", "para")
 _APPENDIX = re.compile(r"^\s*ph\w?\s*l\w?c\s*(?:s[o6]\s*)?([0-9ivxl]{1,4})?\b")
@@ -73,91 +74,114 @@ class Outline:
 
 
 def build_outline(blocks: list[Block]) -> Outline:
-    root = Item(None, "")
-    preamble: list[str] = []
-    tail: list[str] = []
-    appendices: list[Appendix] = []
-    stack: list[Item] = [root]
-    in_tail = False
+    builder = _Builder()
     for block in blocks:
         if isinstance(block, Table):
-            if appendices:
-                appendices[-1].tables.append(block)
-            elif in_tail:
-                appendices.append(Appendix("1", "", [block]))
-            else:
-                stack[-1].tables.append(block)
-            continue
-        text = block.text
+            builder.table(block)
+        else:
+            builder.paragraph(block.text)
+    _fold_intros(builder.root)
+    _renumber(builder.root)
+    return Outline(builder.preamble, builder.root, builder.appendices, builder.tail)
+
+
+class _Builder:
+    """Reads paragraphs in order; `stack` holds the open items, the document root first."""
+
+    def __init__(self) -> None:
+        self.root = Item(None, "")
+        self.preamble: list[str] = []
+        self.tail: list[str] = []
+        self.appendices: list[Appendix] = []
+        self.stack: list[Item] = [self.root]
+        self.in_tail = False
+
+    def table(self, table: Table) -> None:
+        if not self.root.children and not self.in_tail and not _is_task_table(table):
+            # The header of a Word document is a borderless table: issuer and number on the
+            # left, motto and place-date on the right.
+            for row in table.rows:
+                for cell in row:
+                    self.preamble.extend(line for line in cell.split("\n") if line.strip())
+            return
+        if self.appendices:
+            self.appendices[-1].tables.append(table)
+        elif self.in_tail:
+            self.appendices.append(Appendix("1", "", [table]))
+        else:
+            self.stack[-1].tables.append(table)
+
+    def paragraph(self, text: str) -> None:
         folded = fold(text)
-        appendix = _APPENDIX.match(folded)
-        if (
-            appendix
-            and len(text) < 200
-            and (in_tail or not root.children or text.isupper() or appendix.end() == len(text.strip()))
-        ):
-            appendices.append(Appendix(_appendix_number(appendix.group(1), len(appendices)), text))
-            in_tail = True
-            continue
-        if appendices:
-            if not appendices[-1].tables:
-                appendices[-1].heading += " " + text
-            continue
-        if in_tail or (_RECIPIENTS.match(folded) and root.children):
-            in_tail = True
-            tail.append(text)
-            continue
+        if self._appendix(text, folded):
+            return
+        if self.appendices:
+            if not self.appendices[-1].tables:
+                self.appendices[-1].heading += " " + text
+            return
+        if self.in_tail or (_RECIPIENTS.match(folded) and self.root.children):
+            self.in_tail = True
+            self.tail.append(text)
+            return
         label = parse_label(text)
-        if label is None and len(stack) == 1 and not root.children:
-            preamble.append(text)
-            continue
+        if label is None and len(self.stack) == 1 and not self.root.children:
+            self.preamble.append(text)
+            return
         if label is None:
-            top = stack[-1]
-            if text[:1].islower() and top.paragraphs:
-                # A page break split the paragraph: it goes on mid-sentence.
-                top.paragraphs[-1] += " " + text
-                continue
-            value = labelled_value(text)
-            if value is not None:
-                # `Phân công thực hiện:` / `Thời gian thực hiện:` close the item above its points.
-                while (
-                    len(stack) > 2
-                    and stack[-1].label is not None
-                    and (
-                        stack[-1].label.kind == "para"
-                        or (value.field is Field.ASSIGN and stack[-1].label.kind in _BULLETS)
-                    )
-                ):
-                    stack.pop()
-                _add_paragraph(stack[-1], text)
-                continue
-            if not top.paragraphs or top is root:
-                _add_paragraph(top, text)
-                continue
-            while (
-                len(stack) > 1
-                and stack[-1].label is not None
-                and stack[-1].label.kind in _BULLETS
-                and not (stack[-1].label.kind != "para" and _is_subheading(stack[-1]))
-            ):
-                stack.pop()
-            if not stack[-1].paragraphs:
-                _add_paragraph(stack[-1], text)
-                continue
-            # Each further paragraph of an item is one point of it, numbered like a bullet (OCR
-            # often drops the dash too); under a bullet sub-heading (`* Về công nghiệp:`) it is
-            # a point of that sub-heading.
-            label = Label("para", "", 0)
-        elif (
-            stack[-1].label is not None
-            and stack[-1].label.kind == "para"
-            and (label.kind not in _BULLETS or not stack[-1].heading.rstrip().endswith(":"))
+            label = self._unlabelled(text)
+            if label is None:
+                return
+        elif self._top_kind() == "para" and (
+            label.kind not in _BULLETS or not self.stack[-1].heading.rstrip().endswith(":")
         ):
-            stack.pop()
-        _open_item(stack, label, text[label.end :].strip())
-    _fold_intros(root)
-    _renumber(root)
-    return Outline(preamble, root, appendices, tail)
+            self.stack.pop()
+        _open_item(self.stack, label, text[label.end :].strip())
+
+    def _appendix(self, text: str, folded: str) -> bool:
+        match = _APPENDIX.match(folded)
+        if not match or len(text) >= 200:
+            return False
+        if not (self.in_tail or not self.root.children or text.isupper() or match.end() == len(text.strip())):
+            return False
+        self.appendices.append(Appendix(_appendix_number(match.group(1), len(self.appendices)), text))
+        self.in_tail = True
+        return True
+
+    def _top_kind(self) -> str | None:
+        label = self.stack[-1].label
+        return label.kind if label is not None else None
+
+    def _unlabelled(self, text: str) -> Label | None:
+        """Where a paragraph without a label goes; a Label when it opens a point of its own."""
+        top = self.stack[-1]
+        if text[:1].islower() and top.paragraphs:
+            top.paragraphs[-1] += " " + text  # a page break split the paragraph mid-sentence
+            return None
+        value = labelled_value(text)
+        if value is not None:
+            # `Phân công thực hiện:` / `Thời gian thực hiện:` close the points above them.
+            while len(self.stack) > 2 and (
+                self._top_kind() == "para" or (value.field is Field.ASSIGN and self._top_kind() in _BULLETS)
+            ):
+                self.stack.pop()
+            _add_paragraph(self.stack[-1], text)
+            return None
+        if not top.paragraphs or top is self.root:
+            _add_paragraph(top, text)
+            return None
+        while (
+            len(self.stack) > 1
+            and self._top_kind() in _BULLETS
+            and not (self._top_kind() != "para" and _is_subheading(self.stack[-1]))
+        ):
+            self.stack.pop()
+        if not self.stack[-1].paragraphs:
+            _add_paragraph(self.stack[-1], text)
+            return None
+        # Each further paragraph of an item is one point of it, numbered like a bullet (OCR often
+        # drops the dash too); under a bullet sub-heading (`* Về công nghiệp:`) it is a point of
+        # that sub-heading.
+        return Label("para", "", 0)
 
 
 def _fold_intros(item: Item) -> None:
@@ -190,6 +214,10 @@ def _renumber(item: Item) -> None:
         _renumber(child)
 
 
+def _is_task_table(table: Table) -> bool:
+    return any(header_columns(row) is not None for row in table.rows[:4])
+
+
 def _is_subheading(item: Item) -> bool:
     """`* Về phát triển công nghiệp:`: a short bullet that titles the paragraphs after it."""
     heading = item.heading.rstrip()
@@ -208,9 +236,8 @@ def _appendix_number(token: str | None, count: int) -> str:
 
 
 def _add_paragraph(item: Item, text: str) -> None:
-    value = labelled_value(text)
-    if value is not None and item.parent is not None:
-        item.fields.append(value)
+    if item.parent is not None:
+        item.fields.extend(labelled_values(text))
     item.paragraphs.append(text)
 
 

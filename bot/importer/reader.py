@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.importer import messages as msg
 from bot.importer.blocks import Block, Paragraph, Table
+from bot.importer.docx_numbering import Numbering
 from bot.importer.errors import DocumentError
 from bot.importer.lines import text_to_blocks
 
@@ -62,10 +63,14 @@ def _read_docx(path: Path) -> list[Block]:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise DocumentError(msg.BAD_DOCX, path=str(path)) from exc
+    numbering = Numbering(document)
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
             text = " ".join(item.text.split())
+            label = numbering.label(item)
+            if text and label and not text.startswith(label):
+                text = f"{label} {text}"
             if text:
                 blocks.append(Paragraph(text))
         elif isinstance(item, DocxTable):
@@ -81,7 +86,8 @@ def _docx_row(row: object) -> tuple[str, ...]:
         if cell._tc is previous:
             continue
         previous = cell._tc
-        cells.append(" ".join(cell.text.split()))
+        # Keep the cell's lines: a header table holds `UBND TỈNH X` and `Số: …` in one cell.
+        cells.append("\n".join(" ".join(line.split()) for line in cell.text.splitlines() if line.strip()))
     return tuple(cells)
 
 

@@ -1,4 +1,8 @@
-"""The draft as one JSON object for other tools (keys fixed by the issue)."""
+"""The draft as one JSON object for other tools (keys fixed by the issue).
+
+Units (`lead`, `support`, `who`, `to`) are the names as the document writes them, so the JSON
+does not depend on the directory; `issued` and `number` are null when the document does not say.
+"""
 
 from __future__ import annotations
 

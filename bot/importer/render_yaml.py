@@ -24,6 +24,15 @@ def scalar(value: str | dt.date) -> str:
     return dumped.removesuffix("\n").removesuffix("\n...").strip()
 
 
+def keyed(key: str, value: str, indent: int, comment: str = "") -> list[str]:
+    """`key: value` wrapped at about 100 columns, as PyYAML folds a long scalar; `comment`
+    follows the value's last line."""
+    dumped = yaml.safe_dump({key: value}, allow_unicode=True, width=100 - indent, sort_keys=False)
+    lines = [" " * indent + line for line in dumped.rstrip("\n").split("\n")]
+    lines[-1] += comment
+    return lines
+
+
 def _review(notes: dict[str, str], key: str) -> str:
     note = notes.get(key)
     return f"  {REVIEW} {_one_line(note)}" if note else ""
@@ -47,7 +56,7 @@ def render_yaml(draft: Draft) -> str:
         f"issuer: {scalar(header.issuer or '?')}{_review(header.notes, 'issuer')}",
         f"number: {scalar(header.number or '?')}{_review(header.notes, 'number')}",
         f"issued: {scalar(header.issued or dt.date.today())}{_review(header.notes, 'issued')}",
-        f"title: {scalar(header.title or '?')}{_review(header.notes, 'title')}",
+        *keyed("title", header.title or "?", 0, _review(header.notes, "title")),
         f"source: {scalar(draft.source)}",
     ]
     if draft.monitor is not None:
@@ -91,7 +100,7 @@ def _unit_note(ref: UnitRef) -> str:
 
 def _task(task: DraftTask) -> list[str]:
     notes = task.notes
-    lines = [f"  - id: {scalar(task.id)}", f"    title: {scalar(task.text)}{_review(notes, 'title')}"]
+    lines = [f"  - id: {scalar(task.id)}", *keyed("title", task.text, 4, _review(notes, "title"))]
     if task.lead is not None:
         lines.append(f"    lead: {scalar(task.lead.id)}{_review(notes, 'lead')}")
     elif "lead" in notes:
@@ -111,7 +120,7 @@ def _task(task: DraftTask) -> list[str]:
 
 def _target(target: DraftTarget) -> list[str]:
     notes = target.notes
-    lines = [f"  - id: {scalar(target.id)}", f"    text: {scalar(target.text)}"]
+    lines = [f"  - id: {scalar(target.id)}", *keyed("text", target.text, 4)]
     if target.horizon:
         lines.append(f"    horizon: {scalar(target.horizon)}{_review(notes, 'horizon')}")
     if target.lead is not None:
@@ -126,7 +135,7 @@ def _reporting(report: DraftReporting) -> list[str]:
     to = report.to.id if report.to else "?"  # only without an issuer: `plans check` then asks for it
     return [
         f"  - id: {scalar(report.id)}",
-        f"    text: {scalar(report.text)}",
+        *keyed("text", report.text, 4),
         f"    who: {_ref_list(report.who)}{_review(notes, 'who')}",
         f"    to: {scalar(to)}{_review(notes, 'to')}",
         f"    cycle: {scalar(report.cycle)}{_review(notes, 'cycle')}",

@@ -49,7 +49,8 @@ def classify(item: Item) -> Section | None:
     if re.match(r"to chuc th\w*\s*\w?\s*hi\w*n", heading):
         return Section.ORG
     has_tasks = "nhiem vu" in heading or "giai phap" in heading
-    if heading.startswith(("muc tieu", "chi tieu")) and not has_tasks:
+    # `Một số chỉ tiêu cụ thể` (OCR: `Mt s6 chi tiéu cu thé`): the kind word is among the first few.
+    if re.match(r"^(?:\w+\s+){0,2}(?:muc tieu|chi tieu)\b", heading) and not has_tasks:
         return Section.TARGETS
     if has_tasks:
         return Section.TASKS

@@ -176,7 +176,6 @@ _VERBS = (
     "thu hut",
     "ket hop",
     "duoc giao",
-    "se",
     "phai",
     "deu",
     "thanh vien",
@@ -213,10 +212,10 @@ CHU_TRI = re.compile(r"\bch\w{0,2}\s+tr[i1l]\b")
 PHOI_HOP = re.compile(
     r"\bph\w{1,2}i\s+h\w{1,2}p(?:\s+ch\w{1,2}t\s+ch\w{1,2})?(?:\s+(?:v\w{1,2}i|c\w{1,2}ng|v\w{1,2}i\s+c\w{1,2}ng)\b)?"
 )
-GIAO = re.compile(r"(?:^|[\s,;:.])gia[o0]\s+(?:cho\s+)?")
-_GENERIC = re.compile(
-    r"^(?:cac|moi|tat ca|nhung|cap uy|chinh quyen)\b|\b(?:lien quan|co lien quan)\s*$"
-)
+# `Giao X …` (and `Đề nghị X …` for bodies a plan can only ask): X leads. `giáo` folds to `giao`
+# too, so the word must read `giao` in the original.
+GIAO = re.compile(r"(?:^|[\s,;:.])(?:(?P<giao>gia[o0])|[dbp]e\s+ngh[i1])\s+(?:cho\s+)?")
+_GENERIC = re.compile(r"^(?:cac|moi|tat ca|nhung|cap uy|chinh quyen)\b|\b(?:lien quan|co lien quan)\s*$")
 _MAX_WORDS = 40
 _NOUN_NOT_VERB = re.compile(r"to chuc (?:chinh tri|xa hoi|doan the|dang|cong doan|tin dung|quoc te|hoi)")
 
@@ -276,7 +275,10 @@ def subject_at(text: str, start: int = 0, folded: str | None = None) -> Mention 
         stripped = raw.rstrip(",;:.)")
         end = word_start + len(stripped)
         if raw.endswith((";", ":", ".")) and not re.fullmatch(r"[A-ZĐ]{1,4}\.", raw):
-            break
+            after = words[index + 1].group() if index + 1 < len(words) else ""
+            # `Sở Lao động. Thương binh và Xã hội`: OCR read a comma as a full stop mid-name.
+            if not (raw.endswith(".") and index < 3 and after[:1].isupper()):
+                break
         if raw.endswith(","):
             following = words[index + 1] if index + 1 < len(words) else None
             if following is None:
@@ -335,11 +337,13 @@ def find_assignment(text: str) -> Assignment | None:
     folded = fold(text)
     leads: list[Mention] = []
     how = ""
-    giao = GIAO.search(folded)
-    if giao and text[giao.end() - 5 : giao.end()].strip().lower().startswith("giao"):
+    for giao in GIAO.finditer(folded):
+        if giao.group("giao") and text[giao.start("giao") : giao.end("giao")].lower() not in ("giao", "gia0"):
+            continue
         mention = subject_at(text, giao.end(), folded)
         if mention:
             leads, how = [mention], "giao"
+            break
     if not leads:
         for match in CHU_TRI.finditer(folded):
             mention = _subject_before(text, folded, match.start())

@@ -23,6 +23,9 @@ class Timing:
     text: str
     """The timing phrase exactly as written."""
     deadline: Deadline
+    weak: bool = False
+    """Found in running text with nothing marking it as the task's deadline (`đến năm 2030`
+    inside a programme's name): the draft flags it for review."""
 
     @property
     def due(self) -> dt.date | None:
@@ -54,6 +57,26 @@ def find_in_text(text: str, ref: dt.date) -> Timing | None:
     `trình` or starts with `trước`/`chậm nhất` wins over a dated quarter or month, which wins over
     a year or period (`đến năm 2030` is often part of a programme's name); ties go to the first.
     """
+    candidates = sorted(_candidates(text, ref), key=lambda candidate: (-candidate[0], candidate[1]))
+    if not candidates:
+        return None
+    strength, _, timing = candidates[0]
+    if strength == 1 and timing.deadline.kind is Kind.ONCE:
+        return Timing(timing.text, timing.deadline, weak=True)
+    return timing
+
+
+def dated_deadlines(text: str, ref: dt.date) -> list[Timing]:
+    """The phrases that fix a date for some work (quarter, month, day, or after `hoàn thành`…),
+    in document order: two different dates often mean two tasks in one paragraph."""
+    return [
+        timing
+        for strength, _, timing in sorted(_candidates(text, ref), key=lambda candidate: candidate[1])
+        if strength >= 2 and timing.due is not None
+    ]
+
+
+def _candidates(text: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
     candidates: list[tuple[int, int, Timing]] = []
     seen: set[tuple[int, int]] = set()
     for clause in _CLAUSES.finditer(text):
@@ -67,10 +90,7 @@ def find_in_text(text: str, ref: dt.date) -> Timing | None:
                 seen.add(key)
                 context = fold(text[max(0, offset + start - 45) : offset + start])
                 candidates.append((_strength(context, fold(timing.text)), offset + start, timing))
-    if not candidates:
-        return None
-    candidates.sort(key=lambda candidate: (-candidate[0], candidate[1]))
-    return candidates[0][2]
+    return candidates
 
 
 _PIECES = re.compile(r"[^,;]+")

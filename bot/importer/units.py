@@ -74,6 +74,9 @@ class UnitMatcher:
         place = issuer_place(issuer)
         self._suffixes = [f" {place[0]}", f" {place[1]}"] if place else []
         self._prefix = slugify(place[1]).replace("-", "") if place else ""
+        place_key = _key(place[1]) if place else ""
+        self._local_keys = [key for key in self._keys if place_key and place_key in key]
+        self._local_ids = {self._by_key[key] for key in self._local_keys}
         self._cache: dict[str, UnitRef] = {}
 
     def match(self, written: str) -> UnitRef:
@@ -83,14 +86,21 @@ class UnitMatcher:
         return self._cache[written]
 
     def _match(self, written: str) -> UnitRef:
-        variants = [written, *(written + suffix for suffix in self._suffixes)]
-        words = written.split()
-        # A name followed by words the subject parser kept (`Báo Văn hóa đời sống và hệ thống …`).
-        variants += [" ".join(words[:-cut]) for cut in range(1, 9) if len(words) - cut >= 2]
-        for index, variant in enumerate(variants):
+        """Exact (place-qualified first), then close to a unit of the issuer's place, then a
+        name the directory only extends, then the name without trailing words, then close to
+        any unit."""
+        qualified = [*(written + suffix for suffix in self._suffixes), written]
+        for variant in qualified:
+            unit_id = self._by_key.get(_key(variant))
+            if unit_id and (self._is_local(unit_id) or not self._local_keys):
+                return UnitRef(written, unit_id, 1.0, unit_id)
+        found = self._fuzzy(qualified, self._local_keys)
+        if found is not None:
+            return found
+        for variant in qualified:
             unit_id = self._by_key.get(_key(variant))
             if unit_id:
-                return UnitRef(written, unit_id, 1.0, unit_id, partial=index > len(self._suffixes))
+                return UnitRef(written, unit_id, 1.0, unit_id)
         # The document often leaves out the place the directory adds (`Các cấp ủy đảng trong tỉnh`
         # → `… tỉnh Bình Định`): a key that alone extends the name is that unit.
         written_key = _key(written)
@@ -98,16 +108,34 @@ class UnitMatcher:
             extended = {self._by_key[key] for key in self._keys if key.startswith(written_key)}
             if len(extended) == 1:
                 return UnitRef(written, extended.pop(), 0.95, "")
+        # A name followed by words the subject parser kept (`Báo Văn hóa đời sống và hệ thống …`).
+        words = written.split()
+        for cut in range(1, len(words) - 1):
+            prefix = " ".join(words[:-cut])
+            for variant in [*(prefix + suffix for suffix in self._suffixes), prefix]:
+                unit_id = self._by_key.get(_key(variant))
+                if unit_id:
+                    return UnitRef(written, unit_id, 1.0, unit_id, partial=True)
+        found = self._fuzzy(qualified, self._keys)
+        if found is not None:
+            return found
+        return UnitRef(written, None, 0.0, self._proposal(written))
+
+    def _is_local(self, unit_id: str) -> bool:
+        return unit_id in self._local_ids
+
+    def _fuzzy(self, variants: list[str], keys: list[str]) -> UnitRef | None:
         best_id, best_score = None, 0.0
-        for variant in variants[: 1 + len(self._suffixes)]:
+        for variant in variants:
             key = _key(variant)
-            for close in difflib.get_close_matches(key, self._keys, n=1, cutoff=FUZZY_CUTOFF):
+            for close in difflib.get_close_matches(key, keys, n=1, cutoff=FUZZY_CUTOFF):
                 score = difflib.SequenceMatcher(None, key, close).ratio()
                 if score > best_score:
                     best_id, best_score = self._by_key[close], score
-        if best_id is not None:
-            return UnitRef(written, best_id, round(best_score, 2), best_id)
-        return UnitRef(written, None, 0.0, self._proposal(written))
+        if best_id is None:
+            return None
+        written = variants[-1]
+        return UnitRef(written, best_id, round(best_score, 2), best_id)
 
     def _proposal(self, written: str) -> str:
         slug = slugify(written)[:48].strip("-") or "don-vi"

@@ -119,6 +119,8 @@ class Target(StrictModel):
     """The timing as written: `Đến năm 2030`, `Hằng năm`."""
     lead: str | None = None
     support: Names = []
+    leader: str | None = None
+    """Lãnh đạo chỉ đạo (appendix tables give one per target): a person id, or as written."""
 
 
 class Reporting(StrictModel):

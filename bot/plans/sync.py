@@ -290,6 +290,8 @@ class _Syncer:
                 "horizon": target.horizon,
                 "horizon_due": horizon.due if horizon.kind is Kind.ONCE else None,
                 "lead_unit_id": target.lead,
+                "leader_person_id": target.leader if target.leader in self.people_ids else None,
+                "leader_text": None if target.leader in self.people_ids else target.leader,
             }
             row, outcomes[target.id] = self._upsert(
                 rows.get(target.id), db.Target, {"plan_id": plan_id, "key": target.id}, values

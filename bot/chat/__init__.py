@@ -1,0 +1,1 @@
+"""Chat: understanding what people write to the bot, and what it answers."""

@@ -1,0 +1,48 @@
+"""What the bot says in chat, in Vietnamese (the gettext msgid), with English in
+`bot/locale/en/LC_MESSAGES/chat.po`. Placeholders are `str.format` names.
+"""
+
+from __future__ import annotations
+
+from bot.db.models import TaskStatus
+from bot.i18n import translations
+
+DOMAIN = "chat"
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for `pybabel extract` without translating it yet."""
+    return message
+
+
+def render(lang: str, template: str, **values: object) -> str:
+    return translations(lang, DOMAIN).gettext(template).format(**values)
+
+
+STATUS_LABELS = {
+    TaskStatus.NOT_STARTED: N_("chưa thực hiện"),
+    TaskStatus.IN_PROGRESS: N_("đang thực hiện"),
+    TaskStatus.DONE: N_("hoàn thành"),
+    TaskStatus.BLOCKED: N_("vướng mắc"),
+}
+
+
+def status_label(status: TaskStatus, lang: str) -> str:
+    return render(lang, STATUS_LABELS[status])
+
+
+TOO_LONG = N_(
+    "Tin nhắn dài {length} ký tự, quá giới hạn {limit} ký tự nên chưa được ghi nhận. Hãy gửi tình "
+    "trạng ngắn gọn (ví dụ «đang làm 60%, vướng mắc: thiếu kinh phí»); tài liệu dài thì gửi dạng tệp."
+)
+EMPTY = N_(
+    "Tin nhắn trống. Hãy trả lời tình trạng nhiệm vụ, ví dụ «xong», «đang làm 60%», «chưa làm» hoặc "
+    "«vướng mắc: thiếu kinh phí»."
+)
+ASK_WHICH = N_("Xin lỗi, tôi chưa chắc ý anh/chị. Nhiệm vụ đang ở tình trạng nào? Chọn: {choices}.")
+ASK_ANY = N_(
+    "Xin lỗi, tôi chưa hiểu tin nhắn này. Hãy chọn tình trạng: {choices}; có thể kèm phần trăm "
+    "(«đang làm 60%») hoặc vướng mắc («vướng mắc: thiếu kinh phí»)."
+)
+BAD_PERCENT = N_("Tỷ lệ «{value}%» không hợp lệ: phần trăm phải từ 0 đến 100. Chọn: {choices}.")
+CHOICE = N_("{number}) {label}")

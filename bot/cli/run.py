@@ -1,0 +1,71 @@
+"""`nhacviec run`: the bot itself — reminders out on the configured channels until Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+
+from bot.channels import redact
+from bot.channels.configured import configured_channels
+from bot.cli.app import app
+from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
+from bot.cli.output import err, fail, out
+from bot.db import errors, migrate
+from bot.engine.messages import CHANNEL_FAILED, CONSOLE_ONLY, STARTED, STOPPED, ZALO_NOT_READY, render
+from bot.engine.runner import ChannelStartError, RunOptions, run_engine
+from bot.engine.settings import EngineSettings
+from bot.settings import get_settings
+from bot.workcal import WorkCalendar
+from bot.workcal.overrides import HolidayFileError
+
+
+@app.command("run")
+def run_command(
+    lang: LangOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Gửi các nhắc đã đến hạn rồi thoát (không chờ nhắc sau).")
+    ] = False,
+    no_materialise: Annotated[
+        bool,
+        typer.Option("--no-materialise", help="Không lập thêm nhắc từ kế hoạch: chỉ gửi những gì đã có trong hàng đợi."),
+    ] = False,
+) -> None:
+    """Chạy bot: gửi nhắc việc đến hạn qua Telegram (hoặc in ra màn hình) cho đến khi nhấn Ctrl-C."""
+    language = resolve_lang(lang)
+    settings = get_settings()
+    engine_settings = EngineSettings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.zalo_bot_token) if s]
+    redact.install(secrets)
+    url = settings.database_url
+    engine = open_database(url, language)
+    with database_errors(url, language):
+        migrate.ensure_schema(engine)
+    try:
+        calendar = WorkCalendar.default(language)
+    except HolidayFileError as exc:
+        fail(str(exc), code=1)
+    configured = configured_channels(settings, engine_settings)
+    if configured.zalo_requested:
+        err.print(render(language, ZALO_NOT_READY), markup=False)
+    if configured.catch_all is not None:
+        err.print(render(language, CONSOLE_ONLY), markup=False)
+    out.print(render(language, STARTED, channels=", ".join(configured.channels), url=errors.safe_url(url)),
+              markup=False)
+    try:
+        with database_errors(url, language):
+            stats = asyncio.run(run_engine(
+                engine, settings, engine_settings, configured, calendar=calendar,
+                options=RunOptions(once=once, materialise=not no_materialise), say=lambda text: out.print(text, markup=False), lang=language,
+            ))
+    except ChannelStartError as exc:
+        setting, api = ("TELEGRAM_BOT_TOKEN", settings.telegram_api_url) if exc.channel == "telegram" else (
+            f"{exc.channel.upper()}_BOT_TOKEN", "")
+        fail(render(language, CHANNEL_FAILED, channel=exc.channel, reason=exc.reason, setting=setting, url=api),
+             code=1)
+    finally:
+        engine.dispose()
+    out.print(render(language, STOPPED, sent=stats.sent, retried=stats.retried, failed=stats.failed), markup=False)

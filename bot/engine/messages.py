@@ -1,0 +1,29 @@
+"""What `nhacviec run` tells the user, in Vietnamese (the gettext msgid); English in
+`bot/locale/en/LC_MESSAGES/reminders.po`."""
+
+from __future__ import annotations
+
+from bot.outbox.messages import N_, render
+
+__all__ = ["render"]
+
+CONSOLE_ONLY = N_(
+    "Chưa cấu hình Telegram hay Zalo: nhắc việc sẽ được in ra màn hình này (kênh console), "
+    "cho mọi người trong danh bạ. Để gửi qua Telegram, đặt TELEGRAM_BOT_TOKEN=<token lấy từ @BotFather> "
+    "trong tệp .env (TELEGRAM_API_URL nếu dùng máy chủ Bot API riêng); để gửi qua Zalo, đặt ZALO_BOT_TOKEN. "
+    "Rồi chạy lại «nhacviec run»."
+)
+ZALO_NOT_READY = N_(
+    "ZALO_BOT_TOKEN đã đặt nhưng phiên bản này chưa có kênh Zalo: bỏ qua Zalo, các kênh khác vẫn chạy."
+)
+STARTED = N_("Đang chạy với kênh: {channels}. Cơ sở dữ liệu: {url}. Nhấn Ctrl-C để dừng.")
+CHANNEL_FAILED = N_(
+    "Không khởi động được kênh {channel}: {reason}. Kiểm tra {setting} trong tệp .env "
+    "(và kết nối mạng tới {url})."
+)
+CATCH_UP = N_(
+    "Bù nhắc sau thời gian ngừng: {late} nhắc sẽ gửi (đánh dấu trễ), {cancelled} nhắc cũ hơn được hủy "
+    "vì đã có nhắc mới hơn."
+)
+HORIZON_FAILED = N_("Không mở rộng được lịch nhắc: {error}. Các nhắc đã có vẫn được gửi.")
+STOPPED = N_("Đã dừng: {sent} tin đã gửi, {retried} hẹn gửi lại, {failed} thất bại.")

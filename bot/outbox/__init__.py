@@ -1,0 +1,20 @@
+"""The reminder outbox: every message to send is a row that a worker claims, sends and marks.
+
+Guarantees:
+- **Never lost.** A row leaves `pending` only by being sent (`sent`), given up on with a reason
+  (`failed`: the platform refused for good, no chat registered, too many attempts) or withdrawn
+  (`cancelled`, e.g. a newer reminder of the same deadline made it redundant). A worker that
+  dies holds its rows only until their lease expires; then any worker claims them again.
+- **Never doubled, with one exception.** A claim is one atomic statement (a conditional UPDATE;
+  on PostgreSQL its candidate rows are picked with `FOR UPDATE SKIP LOCKED`), so two workers —
+  in one process or many, on one machine or several — never hold the same row, and a worker
+  marks a row sent only while it still holds the lease (`claimed_by` = its id). The one
+  duplicate left is a crash (or a lost connection to the database) *after* the platform
+  accepted the message and *before* our commit of `sent`: the row is then sent again when its
+  lease expires. Chat platforms have no idempotency key on sendMessage, so no client can close
+  that window; it is as small as one HTTP answer plus one commit.
+- **No flood after downtime.** On start, of the reminders that fell due while the bot was down,
+  only the latest per (deadline, person) goes out, marked `late`; the older ones are cancelled
+  ("đã có nhắc mới hơn").
+- Nothing is ever deleted.
+"""

@@ -1,0 +1,152 @@
+"""Claiming due rows, holding and giving back their leases, marking the outcome.
+
+Modelled on healthchecks' `sendalerts.py`: a conditional UPDATE is the lock. Every statement
+that changes a claimed row repeats the condition `claimed_by = <me> AND state = 'sending'`, so a
+worker whose lease ran out (and whose row another worker took over) changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.db.models import OutboxState
+from bot.outbox.rows import outbox
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    attempts: int
+    """Including this one."""
+    send_at: dt.datetime
+    late: bool
+
+
+def _claimable(now: dt.datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(outbox.c.state == OutboxState.PENDING, outbox.c.next_attempt_at <= now),
+        # A worker died holding the row: its lease ran out.
+        sa.and_(outbox.c.state == OutboxState.SENDING, outbox.c.lease_expires_at < now),
+    )
+
+
+def claim(engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta, limit: int) -> list[Claimed]:
+    """Take up to `limit` due rows for `worker`, oldest first, in one atomic statement."""
+    if limit <= 0:
+        return []
+    candidates = (
+        sa.select(outbox.c.id)
+        .where(_claimable(now))
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+    )
+    if engine.dialect.name == "postgresql":
+        # Concurrent workers skip each other's candidates instead of queueing behind them. In a
+        # CTE, not `IN (subquery)`: PostgreSQL may re-run such a subquery during the UPDATE, and
+        # a re-run skips the rows just claimed and picks more, beyond the limit.
+        picked = candidates.with_for_update(skip_locked=True).cte("picked")
+        chosen: sa.ColumnElement[bool] = outbox.c.id == picked.c.id
+    else:
+        # SQLite runs one writer at a time: the UPDATE with its condition is the lock.
+        chosen = outbox.c.id.in_(candidates.scalar_subquery())
+    statement = (
+        sa.update(outbox)
+        .where(chosen, _claimable(now))
+        .values(
+            state=OutboxState.SENDING,
+            claimed_by=worker,
+            lease_expires_at=now + lease,
+            attempts=outbox.c.attempts + 1,
+            updated_at=now,
+        )
+        .returning(outbox.c.id, outbox.c.attempts, outbox.c.send_at, outbox.c.late)
+    )
+    with engine.begin() as connection:
+        rows = connection.execute(statement).all()
+    claimed = [Claimed(row.id, row.attempts, row.send_at, row.late) for row in rows]
+    claimed.sort(key=lambda c: (c.send_at, c.id))
+    return claimed
+
+
+def _mine(row_id: int, worker: str) -> sa.ColumnElement[bool]:
+    return sa.and_(outbox.c.id == row_id, outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING)
+
+
+def mark_sent(engine: Engine, row_id: int, worker: str, *, channel: str, chat_id: str, message_id: str,
+              now: dt.datetime) -> bool:
+    """Record the delivery; False when the lease was lost (another worker owns the row now)."""
+    statement = sa.update(outbox).where(_mine(row_id, worker)).values(
+        state=OutboxState.SENT, sent_at=now, channel=channel, chat_id=chat_id, sent_message_id=message_id,
+        lease_expires_at=None, error=None, updated_at=now,
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount == 1
+
+
+def mark_retry(engine: Engine, row_id: int, worker: str, *, error: str, next_attempt_at: dt.datetime,
+               now: dt.datetime) -> bool:
+    statement = sa.update(outbox).where(_mine(row_id, worker)).values(
+        state=OutboxState.PENDING, next_attempt_at=next_attempt_at, error=error, claimed_by=None,
+        lease_expires_at=None, updated_at=now,
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount == 1
+
+
+def mark_final(engine: Engine, row_id: int, worker: str, *, state: OutboxState, reason: str,
+               now: dt.datetime, channel: str | None = None, chat_id: str | None = None) -> bool:
+    """`failed` or `cancelled`, with the reason in `error`."""
+    values: dict[str, object] = {
+        "state": state, "error": reason, "lease_expires_at": None, "updated_at": now,
+    }
+    if channel is not None:
+        values |= {"channel": channel, "chat_id": chat_id}
+    with engine.begin() as connection:
+        return connection.execute(sa.update(outbox).where(_mine(row_id, worker)).values(**values)).rowcount == 1
+
+
+def renew_leases(engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta) -> int:
+    """Extend the lease of every row `worker` still holds (it is alive and working on them)."""
+    statement = (
+        sa.update(outbox)
+        .where(outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING,
+               outbox.c.lease_expires_at >= now)
+        .values(lease_expires_at=now + lease)
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount
+
+
+def release(engine: Engine, worker: str, now: dt.datetime, ids: list[int] | None = None) -> int:
+    """Give back rows not yet sent (clean shutdown): pending again at once, the attempt undone."""
+    condition = sa.and_(outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING)
+    if ids is not None:
+        condition = sa.and_(condition, outbox.c.id.in_(ids))
+    statement = sa.update(outbox).where(condition).values(
+        state=OutboxState.PENDING, claimed_by=None, lease_expires_at=None,
+        attempts=sa.case((outbox.c.attempts > 0, outbox.c.attempts - 1), else_=0), updated_at=now,
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount
+
+
+def next_due(engine: Engine) -> dt.datetime | None:
+    """When the next row falls due (pending) or a lease runs out (sending): the next wake-up."""
+    pending = sa.select(sa.func.min(outbox.c.next_attempt_at)).where(outbox.c.state == OutboxState.PENDING)
+    leases = sa.select(sa.func.min(outbox.c.lease_expires_at)).where(outbox.c.state == OutboxState.SENDING)
+    with engine.connect() as connection:
+        moments = [connection.execute(pending).scalar_one_or_none(),
+                   connection.execute(leases).scalar_one_or_none()]
+    found = [_aware(m) for m in moments if m is not None]
+    return min(found) if found else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # min() over a UTCDateTime column comes back without the type's processing on SQLite.
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

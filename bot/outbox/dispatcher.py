@@ -1,0 +1,269 @@
+"""The worker: claim due rows, send each on the person's chat, mark the outcome.
+
+One `Dispatcher` per process; it may run next to others on the same database (see the package
+docstring for the guarantees). The database work is synchronous SQLAlchemy, run in threads so
+that the event loop keeps the flood-control clock exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.channels.base import Channel, PermanentSendError, TransientSendError
+from bot.db.models import ChatBinding, OccurrenceState, OutboxState
+from bot.outbox import claim as store
+from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
+from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
+from bot.outbox.messages import (
+    CHANNEL_NOT_RUNNING,
+    NO_CHANNEL,
+    OCCURRENCE_CLOSED,
+    TOO_MANY_ATTEMPTS,
+    UNEXPECTED,
+)
+from bot.outbox.ratelimit import FloodControl, RateLimits
+from bot.outbox.render import render_reminder
+from bot.outbox.rows import table_of, utcnow
+from bot.workcal import WorkCalendar
+
+log = logging.getLogger(__name__)
+
+
+def worker_id() -> str:
+    """Unique per process start: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchConfig:
+    lease: dt.timedelta = dt.timedelta(seconds=60)
+    batch: int = 100
+    """Rows per claim."""
+    concurrency: int = 64
+    """Sends in flight at once (most of them wait on flood control)."""
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    retry_base: float = DEFAULT_BASE_SECONDS
+    retry_cap: float = DEFAULT_CAP_SECONDS
+    drain_timeout: float = 15.0
+    """On stop, how long sends already on the wire may take to finish."""
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    lost_lease: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: Engine,
+        channels: Mapping[str, Channel],
+        *,
+        calendar: WorkCalendar,
+        tz: ZoneInfo,
+        config: DispatchConfig | None = None,
+        limits: Mapping[str, RateLimits] | None = None,
+        catch_all: str | None = None,
+        worker: str | None = None,
+        on_idle: Callable[[dt.datetime | None], None] | None = None,
+    ) -> None:
+        """`catch_all`: a channel that takes every person without a binding on a running channel
+        (the console, when no platform is configured), the chat being the person id."""
+        self.engine = engine
+        self.channels = dict(channels)
+        self.calendar = calendar
+        self.tz = tz
+        self.config = config or DispatchConfig()
+        self.worker = worker or worker_id()
+        self.catch_all = catch_all
+        self.stats = DispatchStats()
+        self._flood = {name: FloodControl((limits or {}).get(name, RateLimits())) for name in self.channels}
+        self._on_idle = on_idle
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    # --- control ------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Look for due rows now (the clock's wake-up and sweep jobs call this)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self, *, until_idle: bool = False) -> DispatchStats:
+        """Dispatch until `stop()`; with `until_idle`, until no row is due and none in flight."""
+        heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            while not self._stopping:
+                free = self.config.concurrency - len(self._in_flight)
+                if free > 0:
+                    self._wake.clear()
+                    claimed = await asyncio.to_thread(
+                        store.claim, self.engine, self.worker, utcnow(), self.config.lease,
+                        min(free, self.config.batch),
+                    )
+                    if claimed:
+                        contexts = await asyncio.to_thread(load_contexts, self.engine, [c.id for c in claimed])
+                        for row in claimed:
+                            task = asyncio.create_task(self._deliver(row, contexts.get(row.id)))
+                            self._in_flight.add(task)
+                            task.add_done_callback(self._in_flight.discard)
+                        continue
+                if until_idle and not self._in_flight and free > 0:
+                    break
+                if free > 0 and not self._in_flight:
+                    upcoming = await asyncio.to_thread(store.next_due, self.engine)
+                    if self._on_idle is not None:
+                        self._on_idle(upcoming)
+                waiters: set[asyncio.Future[object]] = set(self._in_flight)  # type: ignore[arg-type]
+                wake = asyncio.ensure_future(self._wake.wait())
+                waiters.add(wake)  # type: ignore[arg-type]
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                wake.cancel()
+        finally:
+            await self._drain()
+            heartbeat.cancel()
+        return self.stats
+
+    async def _drain(self) -> None:
+        """Let sends on the wire finish, then give back whatever this worker still holds."""
+        if self._in_flight:
+            _, pending = await asyncio.wait(set(self._in_flight), timeout=self.config.drain_timeout)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+        released = await asyncio.to_thread(store.release, self.engine, self.worker, utcnow())
+        if released:
+            log.info("released %d claimed rows", released)
+
+    async def _heartbeat(self) -> None:
+        period = max(self.config.lease.total_seconds() / 3, 0.2)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await asyncio.to_thread(store.renew_leases, self.engine, self.worker, utcnow(), self.config.lease)
+            except sa.exc.SQLAlchemyError as exc:  # the database may come back before the lease ends
+                log.warning("could not renew leases: %s", exc)
+
+    # --- one row ------------------------------------------------------------------------------
+
+    async def _deliver(self, row: store.Claimed, context: ReminderContext | None) -> None:
+        try:
+            await self._deliver_row(row, context)
+        except Exception as exc:  # a bug must not kill the worker: the row retries later
+            log.exception("unexpected error on outbox row %d", row.id)
+            self.stats.errors.append(repr(exc))
+            await self._retry(row, UNEXPECTED.format(error=exc), None)
+
+    async def _deliver_row(self, row: store.Claimed, context: ReminderContext | None) -> None:
+        if context is None:
+            return
+        if row.attempts > self.config.max_attempts:
+            await self._final(row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(
+                attempts=row.attempts - 1, error="(tiến trình gửi bị dừng giữa chừng)"))
+            return
+        if context.occurrence_state not in (None, OccurrenceState.OPEN):
+            await self._final(row, OutboxState.CANCELLED, OCCURRENCE_CLOSED.format(state=context.occurrence_state))
+            return
+        target = self._route(context)
+        if isinstance(target, str):
+            if target == NO_CHANNEL:
+                await self._final(row, OutboxState.FAILED, NO_CHANNEL)
+            else:
+                await self._retry(row, target, None)
+            return
+        channel_name, chat_id, binding = target
+        channel = self.channels[channel_name]
+        days_left = None
+        if context.due is not None:
+            today = dt.datetime.now(self.tz).date()
+            days_left = self.calendar.working_days_between(today, context.due)
+        message = render_reminder(
+            context, days_left=days_left, html=channel.supports_buttons, buttons=channel.supports_buttons,
+            tz=self.tz,
+        )
+        flood = self._flood[channel_name]
+        try:
+            async with flood.slot(chat_id):
+                sent = await channel.send(chat_id, message)
+        except TransientSendError as exc:
+            if exc.retry_after:
+                flood.pause(exc.retry_after)
+            await self._retry(row, exc.reason, exc.retry_after)
+            return
+        except PermanentSendError as exc:
+            await self._final(row, OutboxState.FAILED, exc.reason, channel=channel_name, chat_id=chat_id)
+            if exc.chat_unreachable and binding is not None:
+                await asyncio.to_thread(_block_binding, self.engine, binding.id, utcnow())
+            return
+        done = await asyncio.to_thread(
+            store.mark_sent, self.engine, row.id, self.worker, channel=channel_name, chat_id=chat_id,
+            message_id=sent.message_id, now=utcnow(),
+        )
+        if done:
+            self.stats.sent += 1
+        else:
+            self.stats.lost_lease += 1
+            log.warning("outbox row %d was sent but its lease had passed to another worker", row.id)
+
+    def _route(self, context: ReminderContext) -> tuple[str, str, Binding | None] | str:
+        binding = choose_binding(context.bindings, list(self.channels))
+        if binding is not None:
+            return binding.channel, binding.chat_id, binding
+        if self.catch_all is not None:
+            return self.catch_all, context.person_id, None
+        if context.bindings:
+            names = ", ".join(sorted({b.channel for b in context.bindings}))
+            return CHANNEL_NOT_RUNNING.format(channels=names)
+        return NO_CHANNEL
+
+    async def _retry(self, row: store.Claimed, error: str, retry_after: float | None) -> None:
+        now = utcnow()
+        if row.attempts >= self.config.max_attempts:
+            await self._final(row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(attempts=row.attempts, error=error))
+            return
+        delay = retry_delay(row.attempts, retry_after, base=self.config.retry_base, cap=self.config.retry_cap)
+        later = now + dt.timedelta(seconds=delay)
+        if await asyncio.to_thread(store.mark_retry, self.engine, row.id, self.worker, error=error,
+                                   next_attempt_at=later, now=now):
+            self.stats.retried += 1
+            if self._on_idle is not None:
+                self._on_idle(later)
+
+    async def _final(self, row: store.Claimed, state: OutboxState, reason: str, *,
+                     channel: str | None = None, chat_id: str | None = None) -> None:
+        done = await asyncio.to_thread(store.mark_final, self.engine, row.id, self.worker, state=state,
+                                       reason=reason, now=utcnow(), channel=channel, chat_id=chat_id)
+        if done and state is OutboxState.FAILED:
+            self.stats.failed += 1
+            log.warning("outbox row %d failed: %s", row.id, reason)
+        elif done:
+            self.stats.cancelled += 1
+
+
+def _block_binding(engine: Engine, binding_id: int, now: dt.datetime) -> None:
+    table = table_of(ChatBinding)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(table).where(table.c.id == binding_id, table.c.blocked_at.is_(None)).values(blocked_at=now)
+        )

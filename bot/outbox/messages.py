@@ -1,0 +1,27 @@
+"""Reasons and notices of the outbox, in Vietnamese (the gettext msgid), English in
+`bot/locale/en/LC_MESSAGES/reminders.po`. Reasons stored in `outbox.error` stay in Vietnamese,
+the office's language, whatever the reader's language.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import translations
+
+DOMAIN = "reminders"
+
+
+def N_(message: str) -> str:
+    return message
+
+
+def render(lang: str, template: str, **values: object) -> str:
+    return translations(lang, DOMAIN).gettext(template).format(**values)
+
+
+NO_CHANNEL = N_("chưa đăng ký kênh nhận tin")
+CHANNEL_NOT_RUNNING = N_(
+    "người nhận chỉ có kênh {channels}, nhưng tiến trình này không chạy kênh đó (kiểm tra token trong .env)"
+)
+TOO_MANY_ATTEMPTS = N_("đã thử {attempts} lần không gửi được; lỗi cuối: {error}")
+OCCURRENCE_CLOSED = N_("hạn này đã khép lại ({state}): không cần nhắc nữa")
+UNEXPECTED = N_("lỗi không lường trước khi gửi: {error}")

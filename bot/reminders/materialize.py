@@ -1,0 +1,330 @@
+"""Writing occurrences and their reminders (outbox rows), idempotently and in bulk.
+
+`materialize` is what `plans sync` runs after a sync and what the engine runs daily (to extend
+the rolling horizon and to pick up people who registered since). Running it twice creates
+nothing new: occurrences are keyed by subject and date, outbox rows by
+`<occurrence key>|<person id>|<kind>:<step>`, and both are inserted with ON CONFLICT DO NOTHING.
+
+Nothing is deleted. An occurrence the plan no longer calls for (new due date, task archived) is
+`superseded`, one the task's status answers is `done`; their pending reminders are `cancelled`
+with the reason.
+
+Reminders whose time is already past are not all created: per occurrence and person only the
+latest one, marked `late`, and only if it is at most CATCH_UP old. So a person who registers
+today, or a plan synced after its deadlines, gets one useful message, not a flood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from bot.db import models as db
+from bot.db.models import OccurrenceKind, OccurrenceState
+from bot.reminders.messages import SYNC_SCHEDULE, render
+from bot.reminders.planning import OccurrenceSpec, PlannedMessage, Planner, load_unit_overrides
+from bot.reminders.reasons import CloseReason, due_changed
+from bot.reminders.recipients import load_registry
+from bot.reminders.series import Series
+from bot.reminders.sqlbulk import cancel_pending, chunked, insert_ignoring_duplicates, set_state, table
+from bot.reminders.subjects import Subject, SubjectKind, load_plans, load_subjects
+from bot.schedules import ScheduleDefaults, load_schedule_defaults
+from bot.workcal import WorkCalendar
+
+CATCH_UP = dt.timedelta(days=7)
+SUBJECTS_PER_BATCH = 2000
+
+_SUBJECT_COLUMN = {
+    SubjectKind.TASK: "task_id", SubjectKind.REPORT: "reporting_id", SubjectKind.TARGET: "target_id",
+}
+
+
+@dataclass
+class MaterializeReport:
+    occurrences_added: int = 0
+    occurrences_closed: int = 0
+    occurrences_superseded: int = 0
+    reminders_added: int = 0
+    reminders_cancelled: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any((self.occurrences_added, self.occurrences_closed, self.occurrences_superseded,
+                    self.reminders_added, self.reminders_cancelled))
+
+
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    id: int
+    key: str
+    kind: OccurrenceKind
+    due: dt.date
+    state: OccurrenceState
+    subject_id: int
+
+
+def schedule_line(report: MaterializeReport, lang: str) -> str:
+    """One line for `plans sync` to say what happened to the reminders."""
+    return render(
+        lang, SYNC_SCHEDULE, added=report.occurrences_added, superseded=report.occurrences_superseded,
+        closed=report.occurrences_closed, reminders=report.reminders_added,
+        cancelled=report.reminders_cancelled,
+    )
+
+
+def build_planner(
+    session: Session,
+    now: dt.datetime,
+    *,
+    calendar: WorkCalendar | None = None,
+    defaults: ScheduleDefaults | None = None,
+    tz: ZoneInfo | None = None,
+    horizon_months: int | None = None,
+    plan_ids: Iterable[str] | None = None,
+) -> Planner:
+    """A planner over the active plans (or those named), with the installation's settings for
+    whatever is not given."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if tz is None or horizon_months is None:
+        from bot.settings import get_settings
+
+        settings = get_settings()
+        tz = tz or settings.tz
+        horizon_months = horizon_months or settings.horizon_months
+    return Planner(
+        calendar=calendar or WorkCalendar.default(),
+        tz=tz,
+        defaults=defaults or load_schedule_defaults(),
+        plans=load_plans(session, plan_ids),
+        registry=load_registry(session),
+        unit_overrides=load_unit_overrides(session),
+        today=now.astimezone(tz).date(),
+        horizon_months=horizon_months,
+    )
+
+
+def materialize(
+    session: Session,
+    now: dt.datetime,
+    *,
+    calendar: WorkCalendar | None = None,
+    defaults: ScheduleDefaults | None = None,
+    tz: ZoneInfo | None = None,
+    horizon_months: int | None = None,
+    plan_ids: Iterable[str] | None = None,
+) -> MaterializeReport:
+    """Bring occurrences and outbox rows in line with the plans as of `now`; does not commit."""
+    planner = build_planner(session, now, calendar=calendar, defaults=defaults, tz=tz,
+                            horizon_months=horizon_months, plan_ids=plan_ids)
+    report = MaterializeReport()
+    _supersede_archived(session, now, report, None if plan_ids is None else list(planner.plans))
+    subjects = load_subjects(session, list(planner.plans))
+    for batch in chunked(subjects, SUBJECTS_PER_BATCH):
+        _materialize_batch(session, planner, batch, now, report)
+    session.flush()
+    return report
+
+
+def extend_horizon(session: Session, now: dt.datetime, **options: Any) -> MaterializeReport:
+    """The engine's daily job: the horizon moves one day on, late registrations get their rows."""
+    return materialize(session, now, **options)
+
+
+def _materialize_batch(
+    session: Session, planner: Planner, subjects: Sequence[Subject], now: dt.datetime,
+    report: MaterializeReport,
+) -> None:
+    series_of = {(subject.kind, subject.id): planner.series(subject) for subject in subjects}
+    wanted: dict[str, OccurrenceSpec] = {}
+    for subject in subjects:
+        for spec in planner.occurrences(subject, series_of[(subject.kind, subject.id)]):
+            wanted[spec.key] = spec
+
+    existing = _existing(session, subjects)
+    known = {row.key for rows in existing.values() for row in rows}
+    new_rows = [
+        {
+            "key": spec.key, "plan_id": spec.subject.plan_id,
+            **{column: None for column in _SUBJECT_COLUMN.values()},
+            _SUBJECT_COLUMN[spec.subject.kind]: spec.subject.id, "kind": spec.kind.value,
+            "due": spec.due, "due_time": spec.due_time, "effective_due": spec.effective_due,
+            "state": OccurrenceState.OPEN.value, "created_at": now, "updated_at": now,
+        }
+        for key, spec in wanted.items() if key not in known
+    ]
+    inserted = insert_ignoring_duplicates(session, table(db.Occurrence), new_rows, "key", "id")
+    report.occurrences_added += len(inserted)
+    ids = {key: occurrence_id for occurrence_id, key in inserted}
+
+    closing: dict[str, list[int]] = defaultdict(list)
+    live: list[tuple[int, OccurrenceSpec]] = []
+    for subject in subjects:
+        series = series_of[(subject.kind, subject.id)]
+        rows = existing.get((subject.kind, subject.id), [])
+        new_once = series.once if series is not None and series.once is not None else None
+        for row in rows:
+            if row.state is not OccurrenceState.OPEN:
+                continue
+            if not _keeps(row, series, wanted, planner.today):
+                reason = (due_changed(row.due, new_once)
+                          if new_once is not None and row.kind is series_kind(series) and row.due != new_once
+                          else CloseReason.NO_LONGER_DUE.value)
+                closing[reason].append(row.id)
+                continue
+            kept = wanted.get(row.key)
+            if kept is not None:
+                spec = kept
+            else:
+                assert series is not None  # `_keeps` holds only with a series
+                spec = planner.spec(subject, series, row.due, None)
+            live.append((row.id, spec))
+    live.extend((occurrence_id, wanted[key]) for key, occurrence_id in ids.items())
+
+    superseded_ids = [i for reason, group in closing.items() for i in group]
+    report.occurrences_superseded += set_state(session, superseded_ids, OccurrenceState.SUPERSEDED, now)
+    for reason, group in closing.items():
+        report.reminders_cancelled += cancel_pending(session, group, reason, now)
+
+    done: dict[CloseReason, list[int]] = defaultdict(list)
+    open_specs: list[tuple[int, OccurrenceSpec]] = []
+    for occurrence_id, spec in live:
+        series = series_of[(spec.subject.kind, spec.subject.id)]
+        close = planner.close_reason(spec.subject, spec.kind, spec.due, series)
+        if close is None:
+            open_specs.append((occurrence_id, spec))
+        else:
+            done[close].append(occurrence_id)
+    for close, group in done.items():
+        report.occurrences_closed += set_state(session, group, close.state, now)
+        report.reminders_cancelled += cancel_pending(session, group, close.value, now)
+
+    submitted = _submitted_units(session, [i for i, spec in open_specs if spec.kind is OccurrenceKind.REPORT])
+    # Reading the keys that exist is far cheaper than letting every duplicate hit the conflict.
+    present = _outbox_keys(session, [occurrence_id for occurrence_id, _ in open_specs])
+    outbox_rows: list[dict[str, Any]] = []
+    for occurrence_id, spec in open_specs:
+        messages = planner.messages(spec)
+        rows = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
+        outbox_rows.extend(row for row in rows if row["idempotency_key"] not in present)
+    outbox = table(db.OutboxMessage)
+    for batch in chunked(outbox_rows, 5000):
+        added = insert_ignoring_duplicates(session, outbox, list(batch), "idempotency_key", "id")
+        report.reminders_added += len(added)
+
+
+def series_kind(series: Series | None) -> OccurrenceKind | None:
+    return series.kind if series is not None else None
+
+
+def _keeps(row: _Existing, series: Series | None, wanted: dict[str, OccurrenceSpec], today: dt.date) -> bool:
+    """Whether the plan still calls for this occurrence (before the window: its rule still
+    produces the date; a later period of a recurring task is not superseded by sliding time)."""
+    if row.key in wanted:
+        return True
+    if series is None or row.kind is not series.kind or series.once is not None:
+        return False
+    return series.rule is not None and row.due < today and series.produces(row.due)
+
+
+def _outbox_rows(
+    messages: list[PlannedMessage], occurrence_id: int, now: dt.datetime, submitted: set[str] | None
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    latest_past: dict[str, PlannedMessage] = {}
+    for message in messages:
+        person_id = message.recipient.person_id
+        if person_id is None:
+            continue
+        if submitted and message.recipient.unit_id in submitted and message.kind.value != "escalation":
+            continue
+        if message.send_at < now:
+            previous = latest_past.get(person_id)
+            if previous is None or message.send_at >= previous.send_at:
+                latest_past[person_id] = message
+            continue
+        rows.append(_row(message, person_id, occurrence_id, now, late=False))
+    for person_id, message in latest_past.items():
+        if now - message.send_at <= CATCH_UP:
+            rows.append(_row(message, person_id, occurrence_id, now, late=True))
+    return rows
+
+
+def _row(message: PlannedMessage, person_id: str, occurrence_id: int, now: dt.datetime, *, late: bool
+         ) -> dict[str, Any]:
+    return {
+        "idempotency_key": message.idempotency_key, "kind": message.kind.value, "step": message.step,
+        "occurrence_id": occurrence_id, "person_id": person_id, "send_at": message.send_at,
+        "state": db.OutboxState.PENDING.value, "next_attempt_at": message.send_at, "attempts": 0,
+        "late": late, "created_at": now, "updated_at": now,
+    }
+
+
+def _existing(
+    session: Session, subjects: Sequence[Subject]
+) -> dict[tuple[SubjectKind, int], list[_Existing]]:
+    occurrences = table(db.Occurrence)
+    found: dict[tuple[SubjectKind, int], list[_Existing]] = defaultdict(list)
+    for kind, column_name in _SUBJECT_COLUMN.items():
+        subject_ids = [subject.id for subject in subjects if subject.kind is kind]
+        column = occurrences.c[column_name]
+        for ids in chunked(subject_ids):
+            query = sa.select(
+                occurrences.c.id, occurrences.c.key, occurrences.c.kind, occurrences.c.due,
+                occurrences.c.state, column,
+            ).where(column.in_(ids))
+            for row in session.execute(query):
+                found[(kind, row[5])].append(_Existing(*row))
+    return found
+
+
+def _outbox_keys(session: Session, occurrence_ids: list[int]) -> set[str]:
+    outbox = table(db.OutboxMessage)
+    keys: set[str] = set()
+    for ids in chunked(occurrence_ids):
+        query = sa.select(outbox.c.idempotency_key).where(outbox.c.occurrence_id.in_(ids))
+        keys.update(session.execute(query).scalars())
+    return keys
+
+
+def _submitted_units(session: Session, occurrence_ids: list[int]) -> dict[int, set[str]]:
+    submissions = table(db.ReportSubmission)
+    found: dict[int, set[str]] = defaultdict(set)
+    for ids in chunked(occurrence_ids):
+        query = sa.select(submissions.c.occurrence_id, submissions.c.unit_id).where(
+            submissions.c.occurrence_id.in_(ids)
+        )
+        for occurrence_id, unit_id in session.execute(query):
+            found[occurrence_id].add(unit_id)
+    return found
+
+
+def _supersede_archived(session: Session, now: dt.datetime, report: MaterializeReport,
+                        plan_ids: list[str] | None) -> None:
+    """Open occurrences of archived tasks, obligations, targets or plans are superseded."""
+    occurrences = table(db.Occurrence)
+    archived = sa.or_(
+        *(
+            occurrences.c[column].in_(
+                sa.select(owners.c.id).where(owners.c.archived_at.is_not(None))
+            )
+            for column, owners in (
+                ("task_id", table(db.Task)), ("reporting_id", table(db.ReportingObligation)),
+                ("target_id", table(db.Target)),
+            )
+        ),
+        occurrences.c.plan_id.in_(sa.select(table(db.Plan).c.id).where(table(db.Plan).c.archived_at.is_not(None))),
+    )
+    query = sa.select(occurrences.c.id).where(occurrences.c.state == OccurrenceState.OPEN.value, archived)
+    if plan_ids is not None:
+        query = query.where(occurrences.c.plan_id.in_(plan_ids))
+    ids = list(session.execute(query).scalars())
+    report.occurrences_superseded += set_state(session, ids, OccurrenceState.SUPERSEDED, now)
+    report.reminders_cancelled += cancel_pending(session, ids, CloseReason.ARCHIVED.value, now)

@@ -1,0 +1,121 @@
+"""Who receives which digest and when: `schedules/digest.yaml`, `due_digests`, `enqueue_digests`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from test_digest_state import CT, KH, TZ, seed
+
+from bot.db.models import OutboxMessage, OutboxState
+from bot.digest.schedule import (
+    DigestSchedule,
+    DigestScheduleError,
+    enqueue_digests,
+    load_digest_schedule,
+    previous_digest_at,
+    recipients,
+)
+
+SCHEDULES = Path(__file__).resolve().parents[1] / "schedules"
+FRIDAY_1500 = dt.datetime(2026, 11, 20, 15, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    seed(engine)
+    return engine
+
+
+def test_recipients_are_digest_to_and_chiefs_of_the_monitoring_unit(seeded: Engine) -> None:
+    with Session(seeded) as session:
+        # chanh-vp: chief of vp, which monitors both plans; pct: digest_to of kh-12-2026 only.
+        assert recipients(session) == {"chanh-vp": [CT, KH], "pct": [KH]}
+
+
+def test_one_digest_per_person_and_period_across_restarts(seeded: Engine) -> None:
+    schedule = DigestSchedule()
+    with Session(seeded) as session, session.begin():
+        # The Friday before is more than 48 hours old at Friday 14:59: nothing due yet.
+        assert enqueue_digests(session, FRIDAY_1500 - dt.timedelta(minutes=1), schedule=schedule, tz=TZ) == []
+        first = enqueue_digests(session, FRIDAY_1500 + dt.timedelta(minutes=2), schedule=schedule, tz=TZ)
+    assert [(due.key, due.plan_ids, due.as_of) for due in first] == [
+        ("digest|chanh-vp|2026-11-20T15:00", [CT, KH], dt.date(2026, 11, 20)),
+        ("digest|pct|2026-11-20T15:00", [KH], dt.date(2026, 11, 20)),
+    ]
+    with Session(seeded) as session, session.begin():  # a restart an hour later
+        assert enqueue_digests(session, FRIDAY_1500 + dt.timedelta(hours=1), schedule=schedule, tz=TZ) == []
+    with Session(seeded) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).all()
+    assert len(rows) == 2
+    row = next(row for row in rows if row.person_id == "chanh-vp")
+    assert row.payload == {"period": "2026-11-20T15:00", "as_of": "2026-11-20", "plans": [CT, KH]}
+    assert (row.state, row.send_at, row.late) == (OutboxState.PENDING, FRIDAY_1500, False)
+
+
+def test_a_missed_digest_is_caught_up_late_then_never_again(seeded: Engine) -> None:
+    saturday = FRIDAY_1500 + dt.timedelta(hours=20)
+    with Session(seeded) as session, session.begin():
+        caught = enqueue_digests(session, saturday, schedule=DigestSchedule(), tz=TZ)
+    assert [due.period for due in caught] == ["2026-11-20T15:00"] * 2
+    with Session(seeded) as session:
+        assert all(row.late for row in session.exec(select(OutboxMessage)).all() if row.kind == "digest")
+    with Session(seeded) as session, session.begin():
+        too_late = DigestSchedule(catch_up_hours=12)
+        assert enqueue_digests(session, saturday + dt.timedelta(days=1), schedule=too_late, tz=TZ) == []
+
+
+def test_crons_per_person_and_per_plan(seeded: Engine) -> None:
+    schedule = DigestSchedule(plans={CT: "30 7 * * mon"}, people={"pct": "0 16 * * thu"}, catch_up_hours=100)
+    monday = dt.datetime(2026, 11, 23, 7, 31, tzinfo=TZ)
+    with Session(seeded) as session, session.begin():
+        due = enqueue_digests(session, monday, schedule=schedule, tz=TZ)
+    assert sorted((d.key, tuple(d.plan_ids)) for d in due) == [
+        ("digest|chanh-vp|2026-11-20T15:00", (KH,)),
+        ("digest|chanh-vp|2026-11-23T07:30", (CT,)),
+        ("digest|pct|2026-11-19T16:00", (KH,)),
+    ]
+
+
+def test_since_the_last_digest_sent(seeded: Engine) -> None:
+    with Session(seeded) as session, session.begin():
+        enqueue_digests(session, FRIDAY_1500, schedule=DigestSchedule(), tz=TZ)
+        assert previous_digest_at(session, "chanh-vp", FRIDAY_1500 + dt.timedelta(days=7)) is None
+        for row in session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")):
+            row.state = OutboxState.SENT
+    with Session(seeded) as session:
+        assert previous_digest_at(session, "chanh-vp", FRIDAY_1500 + dt.timedelta(days=7)) == FRIDAY_1500
+        assert previous_digest_at(session, "chanh-vp", FRIDAY_1500) is None
+
+
+def test_the_shipped_schedule_file_is_valid() -> None:
+    schedule = load_digest_schedule(SCHEDULES / "digest.yaml")
+    assert (schedule.cron, schedule.catch_up_hours) == ("0 15 * * fri", 48)
+    assert (schedule.plans, schedule.people) == ({}, {})
+
+
+def test_a_bad_cron_says_where_and_how_to_fix_it(tmp_path: Path) -> None:
+    shutil.copy(SCHEDULES / "digest.yaml", tmp_path / "digest.yaml")
+    path = tmp_path / "digest.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("people: {}", 'people:\n  pct: "0 25 * * fri"'),
+                    encoding="utf-8")
+    with pytest.raises(DigestScheduleError) as caught:
+        load_digest_schedule(path, lang="en")
+    (message,) = caught.value.messages
+    assert message.startswith(f"{path}: people.pct: «0 25 * * fri» is not a valid cron expression (")
+    assert 'e.g. "0 15 * * fri"' in message
+    with pytest.raises(DigestScheduleError) as caught:
+        load_digest_schedule(path, lang="vi")
+    assert "không phải biểu thức cron hợp lệ" in caught.value.messages[0]
+
+
+def test_a_misspelt_key_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "digest.yaml"
+    path.write_text('cron: "0 15 * * fri"\ncatchup_hours: 3\n', encoding="utf-8")
+    with pytest.raises(DigestScheduleError) as caught:
+        load_digest_schedule(path, lang="en")
+    assert "catchup_hours" in caught.value.messages[0] and "digest.yaml:2" in caught.value.messages[0]
