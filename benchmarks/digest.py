@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -83,7 +84,7 @@ def populate(url: str, seed: int = 20261120) -> None:
              "monitor_unit_id": "vp", **stamps}
             for n in range(PLANS)
         ])
-        tasks = []
+        tasks: list[dict[str, Any]] = []
         latest: dict[int, tuple[dt.datetime, str, int | None]] = {}
         updates = []
         per_task = UPDATES // TASKS
@@ -108,8 +109,8 @@ def populate(url: str, seed: int = 20261120) -> None:
                                 "note": f"Cập nhật lần {step + 1}", "source": "telegram"})
             latest[task_id] = (at, status, percent)
         for row in tasks:
-            at, status, percent = latest[row["id"]]
-            row.update(status=status, status_percent=percent, status_at=at)
+            last_at, last_status, last_percent = latest[row["id"]]
+            row.update(status=last_status, status_percent=last_percent, status_at=last_at)
         connection.execute(sa.insert(table(Task)), tasks)
         for start in range(0, len(updates), 50_000):
             connection.execute(sa.insert(table(TaskUpdate)), updates[start:start + 50_000])

@@ -183,8 +183,9 @@ def main() -> None:
                                capture_output=True, text=True, check=True)
         ours = json.loads(child.stdout.strip().splitlines()[-1])
         rate = ours["reminders"] / ours["seconds"]
-        print(f"nhacviec (bulk SQL, SQLite file): {args.tasks:,} tasks → {ours['occurrences']:,} occurrences, "
-              f"{ours['reminders']:,} reminders in {ours['seconds']:.1f} s ({rate:,.0f} reminders/s); "
+        print(f"nhacviec (bulk SQL, SQLite file): {args.tasks:,} tasks → "
+              f"{ours['occurrences']:,} occurrences, {ours['reminders']:,} reminders in "
+              f"{ours['seconds']:.1f} s ({rate:,.0f} reminders/s); "
               f"peak memory {ours['peak_mib']:.0f} MiB (ru_maxrss of the process)")
         print(f"  second run (idempotency): {ours['again_occurrences']} occurrences, "
               f"{ours['again_reminders']} reminders added in {ours['again_seconds']:.1f} s")

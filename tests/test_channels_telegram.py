@@ -24,13 +24,13 @@ TOKEN = "123456:TEST-token_abc"
 
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(token=TOKEN, hang_seconds=3.0) as server:
+    with FakeBotApi(token=TOKEN, hang_seconds=4.0) as server:
         yield server
 
 
 @pytest.fixture
 async def channel(api: FakeBotApi) -> AsyncIterator[TelegramChannel]:
-    telegram = TelegramChannel(TOKEN, api.url, timeout=1.0)
+    telegram = TelegramChannel(TOKEN, api.url, timeout=2.0)
     await telegram.start()
     yield telegram
     await telegram.close()
@@ -45,7 +45,7 @@ async def test_start_checks_the_token_with_get_me(api: FakeBotApi, channel: Tele
 
 
 async def test_a_wrong_token_fails_at_start_with_a_reason(api: FakeBotApi) -> None:
-    telegram = TelegramChannel("999:WRONG", api.url, timeout=1.0)
+    telegram = TelegramChannel("999:WRONG", api.url, timeout=2.0)
     with pytest.raises(ChannelError, match="Telegram"):
         await telegram.start()
 

@@ -135,22 +135,48 @@ def test_snoozes_count_from_today() -> None:
 def test_any_unicode_text_is_answered_without_raising(text: str) -> None:
     understanding = understand_reply(text, now_date=NOW)
     assert understanding.kind in set(ReplyKind)
-    assert understanding.confident or understanding.question is not None or understanding.kind in {
-        ReplyKind.STATUS, ReplyKind.REPORT, ReplyKind.SNOOZE
-    }
+    assert (
+        understanding.confident
+        or understanding.question is not None
+        or understanding.kind in {ReplyKind.STATUS, ReplyKind.REPORT, ReplyKind.SNOOZE}
+    )
     if understanding.percent is not None:
         assert 0 <= understanding.percent <= 100
 
 
-STATUS_WORDS = ["chưa", "xong", "đang", "làm", "60%", "vướng", "mắc:", "không", "nộp", "báo", "cáo",
-                "tháng", "13", "quý", "nhắc", "sau", "ngày", "👍", "/", "2/3"]
+STATUS_WORDS = [
+    "chưa",
+    "xong",
+    "đang",
+    "làm",
+    "60%",
+    "vướng",
+    "mắc:",
+    "không",
+    "nộp",
+    "báo",
+    "cáo",
+    "tháng",
+    "13",
+    "quý",
+    "nhắc",
+    "sau",
+    "ngày",
+    "👍",
+    "/",
+    "2/3",
+]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(STATUS_WORDS), max_size=30))
 def test_any_mix_of_status_words_is_answered_without_raising(words: list[str]) -> None:
     understanding = understand_reply(" ".join(words), now_date=NOW)
-    assert (understanding.status is None) == (understanding.kind is not ReplyKind.STATUS)
+    if understanding.kind is ReplyKind.STATUS:
+        assert understanding.status is not None
+    assert bool(understanding.choices or understanding.problem) == (understanding.question is not None)
+    understood = {ReplyKind.STATUS, ReplyKind.REPORT, ReplyKind.SNOOZE}
+    assert understanding.confident == (understanding.kind in understood and not understanding.choices)
 
 
 def test_one_megabyte_is_refused_fast() -> None:

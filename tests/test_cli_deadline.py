@@ -26,7 +26,7 @@ JSON_KEYS = {"text", "kind", "due", "time", "freq", "next", "effective_due", "am
 @pytest.fixture(autouse=True)
 def vietnamese_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The project's own schedules and Vietnamese output, whatever the developer's `.env` says."""
-    monkeypatch.setenv("LANGUAGE", "vi")
+    monkeypatch.setenv("NHACVIEC_LANGUAGE", "vi")
     monkeypatch.setenv("TIMEZONE", "Asia/Ho_Chi_Minh")
     monkeypatch.delenv("SCHEDULES_DIR", raising=False)
     get_settings.cache_clear()
@@ -106,6 +106,17 @@ def test_event_relative_phrase_quotes_what_was_read() -> None:
     assert lines(run("--ref", "2025-01-06", "báo cáo khi có yêu cầu")) == [
         "báo cáo khi có yêu cầu → không xác định được hạn "
         "(hạn tính theo sự việc, không phải ngày cố định: «khi có yêu cầu»)"
+    ]
+
+
+def test_undated_phrases_say_what_the_text_lacks() -> None:
+    assert lines(run("--ref", "2025-01-06", "ngày 31/2/2025", "trước ngày 15", "từ quý II/2025")) == [
+        "ngày 31/2/2025 → không xác định được hạn («ngày 31/2/2025» không phải ngày có thật; "
+        "kiểm tra lại ngày, tháng); cách hiểu chưa chắc chắn, nên kiểm tra lại",
+        "trước ngày 15 → không xác định được hạn («trước ngày 15» nêu ngày nhưng không nêu tháng "
+        "hay chu kỳ); cách hiểu chưa chắc chắn, nên kiểm tra lại",
+        "từ quý II/2025 → không xác định được hạn («từ quý II/2025» chỉ nêu thời điểm bắt đầu, "
+        "không nêu hạn); cách hiểu chưa chắc chắn, nên kiểm tra lại",
     ]
 
 
@@ -246,7 +257,9 @@ def test_broken_holiday_file_is_reported_before_any_output(
 
 
 def run_program(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"SCHEDULES_DIR", "LANGUAGE"}}
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"SCHEDULES_DIR", "NHACVIEC_LANGUAGE"}
+    }
     return subprocess.run(
         [str(NHACVIEC), "deadline", *args],
         capture_output=True,

@@ -24,7 +24,7 @@ DumpDatabase = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 
 
 def run_cli(*args: str, database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "LANGUAGE": "vi"}
+    env = {**os.environ, "DATABASE_URL": database_url, "NHACVIEC_LANGUAGE": "vi"}
     return subprocess.run(
         [str(NHACVIEC), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
     )

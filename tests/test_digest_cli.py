@@ -56,6 +56,17 @@ def test_text_for_a_recipient(database: str, tmp_path: Path) -> None:
     assert first.startswith("1. [12/KH-UBND · 3]") and "quá hạn 14 ngày làm việc" in first
 
 
+def test_a_recipient_gets_their_own_language(database: str, tmp_path: Path) -> None:
+    result = run("--to", "pct", "--as-of", "2026-11-20", url=database, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "TASK PROGRESS DIGEST",
+        "Figures as of the end of Friday, 20/11/2026",
+        "To: Lê Văn Cường",
+    ]
+    assert "Tasks: 9" in result.stdout.splitlines()  # pct receives kh-12-2026 only
+
+
 def test_html_in_english_for_one_plan(database: str, tmp_path: Path) -> None:
     result = run("--plan", "kh-12-2026", "--as-of", "2026-11-20", "--format", "html", "--lang", "en",
                  url=database, cwd=tmp_path)

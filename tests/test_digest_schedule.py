@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from test_digest_state import CT, KH, TZ, seed
+from test_digest_state import CALENDAR, CT, KH, TZ, seed
 
 from bot.db.models import OutboxMessage, OutboxState
+from bot.digest.compose import compose_digest
 from bot.digest.schedule import (
     DigestSchedule,
     DigestScheduleError,
@@ -119,3 +120,60 @@ def test_a_misspelt_key_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DigestScheduleError) as caught:
         load_digest_schedule(path, lang="en")
     assert "catchup_hours" in caught.value.messages[0] and "digest.yaml:2" in caught.value.messages[0]
+
+
+def test_an_outbox_row_composed_for_telegram_and_zalo(seeded: Engine) -> None:
+    with Session(seeded) as session, session.begin():
+        (due, _) = enqueue_digests(session, FRIDAY_1500, schedule=DigestSchedule(), tz=TZ)
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == due.key)).one()
+        assert row.payload is not None
+        telegram = compose_digest(
+            session, row.person_id, row.payload, channel="telegram", tz=TZ, calendar=CALENDAR
+        )
+        zalo = compose_digest(
+            session, row.person_id, row.payload, channel="zalo", tz=TZ, calendar=CALENDAR, lang="en"
+        )
+    assert telegram.html and not zalo.html
+    assert telegram.pieces[0].startswith("<b>BÁO CÁO TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ</b>")
+    assert "<b>Tổng số nhiệm vụ: 11</b>" in telegram.pieces[0]
+    assert all(len(piece) <= 4096 for piece in telegram.pieces)
+    assert zalo.pieces[0].startswith("TASK PROGRESS DIGEST") and len(zalo.pieces) >= 2
+    assert all(len(piece) <= 2000 for piece in zalo.pieces)
+    assert "".join("".join(zalo.pieces).split()).count("Tasks:11") == 1
+    assert telegram.chart_png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert telegram.workbook_xlsx[:2] == b"PK" and telegram.workbook_name == "digest-2026-11-20.xlsx"
+
+
+def test_the_rendered_digest_goes_through_the_dispatchers_renderer(seeded: Engine) -> None:
+    from bot.channels.base import ParseMode
+    from bot.outbox.context import load_contexts
+    from bot.outbox.render import render_reminder
+
+    with Session(seeded) as session, session.begin():
+        enqueue_digests(session, FRIDAY_1500, schedule=DigestSchedule(), tz=TZ, calendar=CALENDAR)
+    with Session(seeded) as session:
+        rows = {row.person_id: row for row in session.exec(select(OutboxMessage)) if row.kind == "digest"}
+    chief, leader = rows["chanh-vp"], rows["pct"]
+    assert chief.payload is not None and leader.payload is not None
+    assert chief.payload["parse_mode"] == "html"
+    assert chief.payload["text"].startswith("<b>BÁO CÁO TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ</b>\n")
+    assert "&lt;có ưu tiên&gt; &amp;" in chief.payload["text"]
+    assert chief.payload["plain"].startswith("BÁO CÁO TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ\n")
+    assert leader.payload["plain"].startswith(
+        "TASK PROGRESS DIGEST\nFigures as of the end of Friday, 20/11/2026"
+    )
+    assert chief.id is not None
+    context = load_contexts(seeded, [chief.id])[chief.id]
+    telegram = render_reminder(context, days_left=None, html=True, buttons=True, tz=TZ)
+    zalo = render_reminder(context, days_left=None, html=False, buttons=False, tz=TZ)
+    assert (telegram.text, telegram.parse_mode) == (chief.payload["text"], ParseMode.HTML)
+    assert (zalo.text, zalo.parse_mode) == (chief.payload["plain"], ParseMode.TEXT)
+
+
+def test_the_engine_job_queues_each_digest_once(seeded: Engine) -> None:
+    from bot.digest.jobs import run_digest_job
+    from bot.engine.hooks import cron_jobs
+
+    assert "digests" in {job.id for job in cron_jobs()}
+    assert run_digest_job(seeded, FRIDAY_1500 + dt.timedelta(minutes=1)) == 2
+    assert run_digest_job(seeded, FRIDAY_1500 + dt.timedelta(minutes=2)) == 0

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 from bot.db.models import (
     Occurrence,
     OccurrenceKind,
+    OccurrenceState,
     OutboxKind,
     OutboxMessage,
     OutboxState,
@@ -71,8 +72,25 @@ def seed(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         tasks = {(t.plan_id, t.key): t for t in session.exec(select(Task))}
 
-        def update(plan: str, key: str, status: TaskStatus, at: dt.datetime, **kwargs: object) -> None:
-            record_update(session, tasks[plan, key], status, at=at, source="telegram", **kwargs)  # type: ignore[arg-type]
+        def update(
+            plan: str,
+            key: str,
+            status: TaskStatus,
+            at: dt.datetime,
+            percent: int | None = None,
+            note: str | None = None,
+            author_person_id: str | None = None,
+        ) -> None:
+            record_update(
+                session,
+                tasks[plan, key],
+                status,
+                at=at,
+                source="telegram",
+                percent=percent,
+                note=note,
+                author_person_id=author_person_id,
+            )
 
         update(KH, "1", TaskStatus.IN_PROGRESS, local(2026, 5, 4), percent=50, author_person_id="tp-tckh")
         update(KH, "1", TaskStatus.DONE, local(2026, 6, 25), percent=100, author_person_id="tp-tckh")
@@ -88,22 +106,66 @@ def seed(engine: Engine) -> None:
         update(CT, "2", TaskStatus.BLOCKED, local(2026, 11, 2), note="Chưa có kinh phí")
         session.flush()
 
-        def occurrence(key: str, plan: str, kind: OccurrenceKind, due: dt.date, effective: dt.date,
-                       **subject: int | None) -> Occurrence:
-            row = Occurrence(key=key, plan_id=plan, kind=kind, due=due, effective_due=effective,
-                             created_at=SYNCED, updated_at=SYNCED, **subject)
+        def occurrence(
+            key: str,
+            plan: str,
+            kind: OccurrenceKind,
+            due: dt.date,
+            effective: dt.date,
+            *,
+            task_id: int | None = None,
+            reporting_id: int | None = None,
+            state: OccurrenceState = OccurrenceState.OPEN,
+        ) -> Occurrence:
+            row = Occurrence(
+                key=key,
+                plan_id=plan,
+                kind=kind,
+                due=due,
+                effective_due=effective,
+                state=state,
+                task_id=task_id,
+                reporting_id=reporting_id,
+                created_at=SYNCED,
+                updated_at=SYNCED,
+            )
             session.add(row)
             return row
 
         t3, t9 = tasks[KH, "3"], tasks[KH, "9"]
-        occurrence(f"task:{t9.id}:2026-10-05", KH, OccurrenceKind.DEADLINE, dt.date(2026, 10, 5),
-                   dt.date(2026, 10, 5), task_id=t9.id).state = "done"  # type: ignore[assignment]
-        occurrence(f"task:{t9.id}:2026-11-05", KH, OccurrenceKind.DEADLINE, dt.date(2026, 11, 5),
-                   dt.date(2026, 11, 5), task_id=t9.id)
-        occurrence(f"task:{t9.id}:2026-12-05", KH, OccurrenceKind.DEADLINE, dt.date(2026, 12, 5),
-                   dt.date(2026, 12, 7), task_id=t9.id)
-        reminder_for = occurrence(f"task:{t3.id}:2026-10-31", KH, OccurrenceKind.DEADLINE,
-                                  dt.date(2026, 10, 31), dt.date(2026, 11, 2), task_id=t3.id)
+        occurrence(
+            f"task:{t9.id}:2026-10-05",
+            KH,
+            OccurrenceKind.DEADLINE,
+            dt.date(2026, 10, 5),
+            dt.date(2026, 10, 5),
+            task_id=t9.id,
+            state=OccurrenceState.DONE,
+        )
+        occurrence(
+            f"task:{t9.id}:2026-11-05",
+            KH,
+            OccurrenceKind.DEADLINE,
+            dt.date(2026, 11, 5),
+            dt.date(2026, 11, 5),
+            task_id=t9.id,
+        )
+        occurrence(
+            f"task:{t9.id}:2026-12-05",
+            KH,
+            OccurrenceKind.DEADLINE,
+            dt.date(2026, 12, 5),
+            dt.date(2026, 12, 7),
+            task_id=t9.id,
+        )
+        reminder_for = occurrence(
+            f"task:{t3.id}:2026-10-31",
+            KH,
+            OccurrenceKind.DEADLINE,
+            dt.date(2026, 10, 31),
+            dt.date(2026, 11, 2),
+            task_id=t3.id,
+        )
         reporting = session.exec(select(ReportingObligation)).one()
         october = occurrence(f"report:{reporting.id}:2026-10-14", KH, OccurrenceKind.REPORT,
                              dt.date(2026, 10, 14), dt.date(2026, 10, 14), reporting_id=reporting.id)

@@ -28,7 +28,7 @@ TASK_KEYS = {"ref", "text", "lead", "support", "timing", "due", "recurrence"}
 
 @pytest.fixture(autouse=True)
 def vietnamese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LANGUAGE", "vi")
+    monkeypatch.setenv("NHACVIEC_LANGUAGE", "vi")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

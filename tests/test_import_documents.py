@@ -290,3 +290,62 @@ def test_docx_header_in_a_borderless_table(tmp_path: Path, directory: Directory)
     )
     assert header_read.title == "Kế hoạch cải cách hành chính năm 2019"
     assert [(task.id, task.lead.id if task.lead else None) for task in draft.tasks] == [("I.1", "so-nv")]
+
+
+def test_docx_task_table_in_the_body_keeps_document_order(tmp_path: Path, directory: Directory) -> None:
+    document = docx.Document()
+    for line in [*HEADER, "I. NHIỆM VỤ CỤ THỂ"]:
+        document.add_paragraph(line)
+    rows = [
+        ("STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"),
+        ("1", "Xây dựng kho dữ liệu dùng chung", "Sở Nội vụ", "Sở Tư pháp", "Tháng 6/2018"),
+        ("2", "Đào tạo kỹ năng số", "Sở Tài chính", "", "Hằng năm"),
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
+    document.add_paragraph("1. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện Kế hoạch.")
+    path = tmp_path / "bang-nhiem-vu.docx"
+    document.save(str(path))
+    draft = import_document(path, directory)
+    # The table's rows are the points of section I (the heading itself is not a task), in order.
+    assert [(task.id, task.lead.id if task.lead else None) for task in draft.tasks] == [
+        ("I.1", "so-nv"),
+        ("I.2", "so-tc"),
+        ("II.1", "vp-ubnd"),
+    ]
+    first, second = draft.tasks[0], draft.tasks[1]
+    assert [ref.id for ref in first.support] == ["so-tp"]
+    assert first.timing is not None and first.timing.due == dt.date(2018, 6, 30)
+    assert second.timing is not None and second.timing.recurrence == "annual"
+
+
+def test_docx_appendix_of_targets(tmp_path: Path, directory: Directory) -> None:
+    """A `Tên chỉ tiêu` table with no deadline column lists targets (seed 003's Phụ lục 1)."""
+    document = docx.Document()
+    for line in [*HEADER, "I. NHIỆM VỤ", "1. Sở Nội vụ chủ trì cải cách hành chính.", "PHỤ LỤC 1"]:
+        document.add_paragraph(line)
+    rows = [
+        ("TT", "Tên chỉ tiêu", "Lãnh đạo chỉ đạo", "Cơ quan chủ trì", "Cơ quan phối hợp"),
+        (
+            "1",
+            "Đến năm 2030, 100% hồ sơ được xử lý trực tuyến",
+            "Chủ tịch UBND tỉnh",
+            "Sở Nội vụ",
+            "Sở Tư pháp",
+        ),
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "chi-tieu.docx"
+    document.save(str(path))
+    draft = import_document(path, directory)
+    [target] = draft.targets
+    assert (target.id, target.horizon, target.leader) == ("PL.1", "Đến năm 2030", "Chủ tịch UBND tỉnh")
+    assert target.lead is not None and target.lead.id == "so-nv"
+    assert [ref.id for ref in target.support] == ["so-tp"]
+    assert [task.id for task in draft.tasks] == ["I.1"]

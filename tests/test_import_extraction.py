@@ -137,6 +137,8 @@ def test_section_footers_apply_to_every_point_without_diacritics(directory: Dire
 def test_seed_003_ocr_text() -> None:
     """Seed 003 lost its diacritics to OCR: numbering, footers and the header must still read."""
     draft = import_document(DATA / "seed003_donghai_ocr.txt")
+    assert draft.lost_diacritics  # flagged at the top of the YAML draft
+    assert not import_document(DATA / "seed002_thanhhoa.txt").lost_diacritics
     header = draft.header
     assert (header.number, header.issued) == ("103/KH-UBND", dt.date(2025, 11, 5))
     tasks = _tasks(draft)
@@ -207,3 +209,23 @@ def test_a_point_with_two_deadlines_is_flagged(tmp_path: Path, directory: Direct
     assert task.notes["title"] == (
         "đoạn có 2 mốc thời gian (30/04/2017, 30/06/2017): có thể cần tách thành nhiều nhiệm vụ"
     )
+
+
+def test_a_target_that_commits_work_to_a_date_is_also_a_task(tmp_path: Path) -> None:
+    path = tmp_path / "chi-tieu.txt"
+    path.write_text(
+        "Số: 8/CTr-TU\nĐức Phổ, ngày 01 tháng 12 năm 2021\nII. CHỈ TIÊU CHỦ YẾU\n"
+        "(1) Hằng năm, 100% văn bản quy phạm pháp luật được ban hành đúng quy định.\n"
+        "(2) Trong năm 2022, hoàn thành việc xây dựng Đề án vị trí việc làm.\n"
+        "III. NHIỆM VỤ\n1. Tiếp tục rà soát thủ tục hành chính.\n",
+        encoding="utf-8",
+    )
+    draft = import_document(path)
+    assert [(target.id, target.horizon) for target in draft.targets] == [
+        ("II.(1)", "Hằng năm"),
+        ("II.(2)", "Trong năm 2022"),
+    ]
+    committed = _tasks(draft)["II.(2)"]
+    assert committed.timing is not None
+    assert (committed.timing.text, committed.timing.due) == ("Trong năm 2022", dt.date(2022, 12, 31))
+    assert "II.(1)" not in _tasks(draft)  # a yearly target is not work with a deadline

@@ -73,16 +73,16 @@ def test_an_invite_prints_the_code_once_its_local_expiry_and_how_to_use_it(synce
         "--role",
         "staff",
         "--name",
-        "Trần Thị Bình",
+        "Trần Thị Bình [VP]",
         INVITE_TTL_DAYS="3",
     )
     assert (result.returncode, result.stderr) == (0, "")
     header, code, expiry, usage = result.stdout.splitlines()
-    assert header == "Mã mời cho Trần Thị Bình — Sở Kế hoạch và Đầu tư, vai trò chuyên viên:"
+    assert header == "Mã mời cho Trần Thị Bình [VP] — Sở Kế hoạch và Đầu tư, vai trò chuyên viên:"
     assert CODE.match(code)
     [(invite, person)] = stored(synced)
     assert invite.code_hash == hash_code(normalize_code(code) or "")
-    assert (person.name, person.unit_id, person.origin) == ("Trần Thị Bình", "so-khdt", "invite")
+    assert (person.name, person.unit_id, person.origin) == ("Trần Thị Bình [VP]", "so-khdt", "invite")
     assert invite.expires_at - invite.created_at == dt.timedelta(days=3)
     local = invite.expires_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert expiry == (
@@ -128,17 +128,18 @@ def test_an_empty_database_asks_for_plans_sync_first(tmp_path: Path) -> None:
     assert "Chạy «nhacviec plans sync»" in result.stderr
 
 
-class _FakeTelegram(BaseHTTPRequestHandler):
-    replies: dict[str, tuple[int, dict[str, object]]] = {
-        "/botGOOD-TOKEN/getMe": (
-            200,
-            {"ok": True, "result": {"id": 1, "is_bot": True, "username": "nhacviec_bot"}},
-        ),
-        "/botBAD-TOKEN/getMe": (401, {"ok": False, "error_code": 401, "description": "Unauthorized"}),
-    }
+TELEGRAM_REPLIES: dict[str, tuple[int, dict[str, object]]] = {
+    "/botGOOD-TOKEN/getMe": (
+        200,
+        {"ok": True, "result": {"id": 1, "is_bot": True, "username": "nhacviec_bot"}},
+    ),
+    "/botBAD-TOKEN/getMe": (401, {"ok": False, "error_code": 401, "description": "Unauthorized"}),
+}
 
+
+class _FakeTelegram(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        status, body = self.replies.get(self.path, (404, {"ok": False, "description": "Not Found"}))
+        status, body = TELEGRAM_REPLIES.get(self.path, (404, {"ok": False, "description": "Not Found"}))
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -50,7 +50,9 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_cannot_mark(engine: E
     later = NOW + LEASE + dt.timedelta(seconds=1)
     (taken,) = store.claim(engine, "b", later, LEASE, 10)
     assert taken.id == row_id and taken.attempts == 2
-    assert not store.mark_sent(engine, row_id, "dead", channel="telegram", chat_id="1", message_id="9", now=later)
+    assert not store.mark_sent(
+        engine, row_id, "dead", channel="telegram", chat_id="1", message_id="9", now=later
+    )
     assert store.mark_sent(engine, row_id, "b", channel="telegram", chat_id="1", message_id="10", now=later)
     (row,) = outbox_rows(engine)
     assert (row.state, row.sent_message_id, row.sent_at) == (OutboxState.SENT, "10", later)
@@ -84,7 +86,11 @@ def test_retry_and_final_marks_need_the_lease(engine: Engine) -> None:
     assert not store.mark_retry(engine, first, "a", error="again", next_attempt_at=later, now=NOW)
     assert store.mark_final(engine, second, "a", state=OutboxState.FAILED, reason="Forbidden", now=NOW)
     retried, failed = outbox_rows(engine)
-    assert (retried.state, retried.error, retried.next_attempt_at) == (OutboxState.PENDING, "Telegram: 500", later)
+    assert (retried.state, retried.error, retried.next_attempt_at) == (
+        OutboxState.PENDING,
+        "Telegram: 500",
+        later,
+    )
     assert (failed.state, failed.error) == (OutboxState.FAILED, "Forbidden")
 
 
@@ -116,8 +122,15 @@ def test_two_processes_claiming_one_sqlite_file_never_share_a_row(tmp_path: Path
     ids = add_reminders(engine, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
     engine.dispose()
     start = str(time.time() + 3)
-    workers = [subprocess.Popen([sys.executable, "-c", CLAIMER, url, name, start], stdout=subprocess.PIPE, text=True,
-                                cwd=Path(__file__).parent.parent) for name in ("w1", "w2")]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", CLAIMER, url, name, start],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+        )
+        for name in ("w1", "w2")
+    ]
     claimed = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
     assert all(worker.returncode == 0 for worker in workers)
     assert claimed[0] and claimed[1], "both processes should have won some claims"

@@ -23,8 +23,14 @@ from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "42:DISPATCH"
-FAST = DispatchConfig(lease=dt.timedelta(seconds=5), retry_base=0.05, retry_cap=0.2, concurrency=16,
-                      drain_timeout=3)
+FAST = DispatchConfig(
+    lease=dt.timedelta(seconds=5),
+    send_timeout=2.5,
+    retry_base=0.05,
+    retry_cap=0.2,
+    concurrency=16,
+    drain_timeout=3,
+)
 
 
 def now() -> dt.datetime:
@@ -33,13 +39,13 @@ def now() -> dt.datetime:
 
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(hang_seconds=1.5) as server:
+    with FakeBotApi(hang_seconds=4.0) as server:
         yield server
 
 
 @pytest.fixture
 async def telegram(api: FakeBotApi) -> AsyncIterator[TelegramChannel]:
-    channel = TelegramChannel(TOKEN, api.url, timeout=0.5)
+    channel = TelegramChannel(TOKEN, api.url, timeout=2.0)
     await channel.start()
     yield channel
     await channel.close()
@@ -113,7 +119,9 @@ async def test_flood_control_answer_holds_every_send_for_retry_after(
     world = build_world(engine, people=3)
     add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
     api.fail_next(1, "429", retry_after=1)
-    one_at_a_time = DispatchConfig(lease=dt.timedelta(seconds=5), retry_base=0.05, concurrency=1)
+    one_at_a_time = DispatchConfig(
+        lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.05, concurrency=1
+    )
     await run_until_done(dispatcher(engine, telegram, one_at_a_time), engine)
     rejected = [c for c in api.calls_to("sendMessage") if c.status == 429]
     accepted = api.delivered()
@@ -148,7 +156,8 @@ async def test_a_person_without_a_chat_gets_a_failed_row_with_the_reason(
     stats = await dispatcher(engine, telegram).run(until_idle=True)
     assert stats.failed == 2 and api.delivered() == []
     assert {(row.state, row.error) for row in outbox_rows(engine)} == {
-        (OutboxState.FAILED, "chưa đăng ký kênh nhận tin")}
+        (OutboxState.FAILED, "chưa đăng ký kênh nhận tin")
+    }
 
 
 async def test_a_chat_on_a_channel_not_running_waits_instead_of_failing(
@@ -167,7 +176,9 @@ async def test_after_the_maximum_of_attempts_the_row_fails_with_the_last_error(
     world = build_world(engine, people=1)
     add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
     api.fail_next(10, "500")
-    config = DispatchConfig(lease=dt.timedelta(seconds=5), retry_base=0.01, retry_cap=0.02, max_attempts=3)
+    config = DispatchConfig(
+        lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.01, retry_cap=0.02, max_attempts=3
+    )
     await run_until_done(dispatcher(engine, telegram, config), engine)
     (row,) = outbox_rows(engine)
     assert row.state == OutboxState.FAILED and row.attempts == 3
@@ -175,7 +186,9 @@ async def test_after_the_maximum_of_attempts_the_row_fails_with_the_last_error(
     assert len(api.calls_to("sendMessage")) == 3
 
 
-async def test_a_closed_deadline_is_not_reminded(engine: Engine, api: FakeBotApi, telegram: TelegramChannel) -> None:
+async def test_a_closed_deadline_is_not_reminded(
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+) -> None:
     from bot.db.models import Occurrence
 
     world = build_world(engine, people=1)
@@ -198,7 +211,9 @@ async def test_the_console_takes_everyone_when_no_platform_runs(engine: Engine) 
     add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
     buffer = io.StringIO()
     console = ConsoleChannel(Console(file=buffer, width=200, color_system=None))
-    d = Dispatcher(engine, {"console": console}, calendar=WorkCalendar(), tz=TZ, config=FAST, catch_all="console")
+    d = Dispatcher(
+        engine, {"console": console}, calendar=WorkCalendar(), tz=TZ, config=FAST, catch_all="console"
+    )
     stats = await d.run(until_idle=True)
     assert stats.sent == 2
     printed = buffer.getvalue()
@@ -214,8 +229,14 @@ async def test_our_flood_control_keeps_the_fake_from_ever_answering_429(
     api.limits = Limits(per_second=8, chat_interval=0.5)
     world = build_world(engine, people=4, occurrences=6)
     ids = add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
-    d = Dispatcher(engine, {"telegram": telegram}, calendar=WorkCalendar(), tz=TZ, config=FAST,
-                   limits={"telegram": RateLimits(per_second=8, chat_interval=0.5)})
+    d = Dispatcher(
+        engine,
+        {"telegram": telegram},
+        calendar=WorkCalendar(),
+        tz=TZ,
+        config=FAST,
+        limits={"telegram": RateLimits(per_second=8, chat_interval=0.5)},
+    )
     await d.run(until_idle=True)
     assert api.rejections(429) == 0
     assert deliveries(api) == Counter({row_id: 1 for row_id in ids})

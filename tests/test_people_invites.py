@@ -22,6 +22,7 @@ from bot.people import (
     hash_code,
     normalize_code,
     redeem_invite,
+    welcome_message,
     who_is,
 )
 from bot.people.codes import ALPHABET, generate_code
@@ -93,7 +94,7 @@ def test_codes_are_eight_unambiguous_symbols_in_two_groups() -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["bkq7-m2xh", " BKQ7 M2XH ", "BKQ7M2XH", "ＢＫＱ７－Ｍ２ＸＨ", "bkq7_m2xh."]
+    "typed", ["bkq7-m2xh", " BKQ7 M2XH ", "BKQ7M2XH", "ＢＫＱ７－Ｍ２ＸＨ", "bkq7_m2xh.", "/start BKQ7-M2XH"]
 )
 def test_codes_are_read_however_they_are_typed(typed: str) -> None:
     assert normalize_code(typed) == "BKQ7M2XH"
@@ -316,3 +317,14 @@ def _sync(engine: Engine) -> Engine:
     with Session(engine) as session, session.begin():
         sync_workspace(session, workspace, NOW - dt.timedelta(days=30), calendar=WorkCalendar())
     return engine
+
+
+def test_the_welcome_names_the_person_and_their_unit(synced: Engine) -> None:
+    code = invite(synced, person_id="nguyen-van-a")
+    person = redeem(synced, f"/start {code}")
+    with Session(synced) as session:
+        assert welcome_message(session, person, "vi") == (
+            "Chào Nguyễn Văn A (Văn phòng UBND tỉnh). "
+            "Đăng ký xong: từ nay bot sẽ nhắc việc của anh/chị tại đây."
+        )
+        assert welcome_message(session, person, "en").startswith("Hello Nguyễn Văn A (Văn phòng UBND tỉnh).")

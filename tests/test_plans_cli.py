@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args: str, plans_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLANS_DIR": str(plans_dir), "LANGUAGE": "vi", "COLUMNS": "200"}
+    env = {**os.environ, "PLANS_DIR": str(plans_dir), "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "200"}
     return subprocess.run(
         [str(NHACVIEC), "plans", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=60
     )

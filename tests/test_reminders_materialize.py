@@ -211,9 +211,15 @@ def test_continuous_tasks_and_far_targets_get_progress_checkins_on_the_plans_cyc
             dt.date(2026 + (5 + n) // 12, (5 + n) % 12 + 1, 14) for n in range(13)]
         assert {row.kind for row in rows} == {OccurrenceKind.PROGRESS}
     # The quarterly task without a day takes the standard cycle's 20th (Nghị định 09/2019).
-    quarterly = sorted(row.due for key, row in found.items() if key.startswith(f"task:{ids(engine)['task:3']}:"))
-    assert quarterly == [dt.date(2026, 6, 20), dt.date(2026, 9, 20), dt.date(2026, 12, 20),
-                         dt.date(2027, 3, 20), dt.date(2027, 6, 20)]
+    prefix = f"task:{ids(engine)['task:3']}:"
+    quarterly = sorted(row.due for key, row in found.items() if key.startswith(prefix))
+    assert quarterly == [
+        dt.date(2026, 6, 20),
+        dt.date(2026, 9, 20),
+        dt.date(2026, 12, 20),
+        dt.date(2027, 3, 20),
+        dt.date(2027, 6, 20),
+    ]
     assert found[f"task:{ids(engine)['task:3']}:2026-06-20"].effective_due == dt.date(2026, 6, 22)
 
 
@@ -285,7 +291,8 @@ def test_a_report_closes_when_every_unit_has_submitted(engine: Engine) -> None:
     setup(engine, "gd-a", "gd-b", "chanh-vp")
     key = f"report:{ids(engine)['report:R1']}:2026-06-14"
     occurrence = occurrences(engine)[key]
-    assert occurrence.id is not None and occurrence.effective_due == dt.date(2026, 6, 15)  # the 14th is a Sunday
+    assert occurrence.id is not None
+    assert occurrence.effective_due == dt.date(2026, 6, 15)  # the 14th is a Sunday
 
     def submit(unit: str) -> bool:
         assert occurrence.id is not None

@@ -288,9 +288,10 @@ def test_a_workspace_with_errors_is_never_synced(engine: Engine, dump: DumpDatab
 # The real command, in a subprocess ----------------------------------------------------------
 
 
-def run_sync(plans: Path, database_url: str, *args: str, schedules: Path | None = None
-             ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "PLANS_DIR": str(plans), "LANGUAGE": "vi"}
+def run_sync(
+    plans: Path, database_url: str, *args: str, schedules: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "PLANS_DIR": str(plans), "NHACVIEC_LANGUAGE": "vi"}
     env.pop("SCHEDULES_DIR", None)
     if schedules is not None:
         env["SCHEDULES_DIR"] = str(schedules)

@@ -26,7 +26,8 @@ def configured_channels(settings: Settings, engine_settings: EngineSettings) -> 
     result = ConfiguredChannels()
     if settings.telegram_bot_token is not None and settings.telegram_bot_token.get_secret_value().strip():
         result.channels["telegram"] = TelegramChannel(
-            settings.telegram_bot_token.get_secret_value().strip(), settings.telegram_api_url,
+            settings.telegram_bot_token.get_secret_value().strip(),
+            settings.telegram_api_url,
             timeout=engine_settings.telegram_timeout_seconds,
         )
         result.limits["telegram"] = engine_settings.telegram_limits()

@@ -6,13 +6,22 @@ suite's fake): the bot calls `<root>/bot<token>/<method>`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode as TelegramParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter
-from telegram.error import TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import (
@@ -27,8 +36,15 @@ from bot.channels.splitting import split_text
 
 MAX_LENGTH = 4096
 # Bot API answers to a chat that can never be reached again (the binding gets blocked_at).
-_UNREACHABLE = ("chat not found", "bot was blocked", "user is deactivated", "bot was kicked",
-                "have no rights to send", "peer_id_invalid", "user not found")
+_UNREACHABLE = (
+    "chat not found",
+    "bot was blocked",
+    "user is deactivated",
+    "bot was kicked",
+    "have no rights to send",
+    "peer_id_invalid",
+    "user not found",
+)
 
 
 class TelegramChannel:
@@ -36,12 +52,22 @@ class TelegramChannel:
     max_length = MAX_LENGTH
     supports_buttons = True
 
-    def __init__(self, token: str, api_url: str = "https://api.telegram.org", *,
-                 timeout: float = 10.0, connections: int = 64) -> None:
+    def __init__(
+        self,
+        token: str,
+        api_url: str = "https://api.telegram.org",
+        *,
+        timeout: float = 10.0,
+        connections: int = 64,
+    ) -> None:
+        self._token = token
         root = api_url.rstrip("/")
         request = HTTPXRequest(
-            connection_pool_size=connections, read_timeout=timeout, write_timeout=timeout,
-            connect_timeout=timeout, pool_timeout=timeout,
+            connection_pool_size=connections,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            pool_timeout=timeout,
         )
         self._bot = Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot", request=request)
 
@@ -54,16 +80,22 @@ class TelegramChannel:
         try:
             await self._bot.initialize()
         except InvalidToken as exc:
-            raise ChannelError(f"Telegram: token bị từ chối ({exc.message})") from exc
+            # PTB's message quotes the token: never pass it on.
+            raise ChannelError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
         except TelegramError as exc:
-            raise ChannelError(f"Telegram: {exc.message}") from exc
+            raise ChannelError(self._clean(f"Telegram: {exc.message}")) from exc
+
+    def _clean(self, text: str) -> str:
+        return text.replace(self._token, "***")
 
     async def send(self, chat_id: str, message: OutgoingMessage) -> SentMessage:
         markup = None
         if message.buttons:
             markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(b.label, callback_data=b.callback_data) for b in row]
-                 for row in message.buttons]
+                [
+                    [InlineKeyboardButton(b.label, callback_data=b.callback_data) for b in row]
+                    for row in message.buttons
+                ]
             )
         parse_mode = TelegramParseMode.HTML if message.parse_mode is ParseMode.HTML else None
         parts = split_text(message.text, self.max_length, message.parse_mode)
@@ -72,19 +104,21 @@ class TelegramChannel:
             last = index == len(parts) - 1
             try:
                 sent = await self._bot.send_message(
-                    chat_id=chat_id, text=part, parse_mode=parse_mode,
+                    chat_id=chat_id,
+                    text=part,
+                    parse_mode=parse_mode,
                     reply_markup=markup if last else None,
                 )
+            except InvalidToken as exc:
+                raise TransientSendError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
             except TelegramError as exc:
                 raise classify(exc) from exc
             sent_id = str(sent.message_id)
         return SentMessage(sent_id)
 
     async def close(self) -> None:
-        try:
+        with contextlib.suppress(TelegramError):
             await self._bot.shutdown()
-        except TelegramError:
-            pass
 
 
 def classify(exc: TelegramError) -> ChannelError:

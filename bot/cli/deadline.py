@@ -19,7 +19,7 @@ import typer
 from bot.cli.app import app
 from bot.cli.output import fail
 from bot.datefmt import short_date, weekday_name
-from bot.deadlines import occurrences, parse_deadline
+from bot.deadlines import Problem, occurrences, parse_deadline
 from bot.deadlines.model import Deadline, Freq, Kind
 from bot.i18n import LANGUAGES, translations
 from bot.settings import get_settings
@@ -92,10 +92,17 @@ def _once(due: dt.date, time: dt.time | None, calendar: WorkCalendar, lang: str,
 def _why_no_deadline(text: str, deadline: Deadline, _: Translate) -> str:
     if not text.strip():
         return _("dòng trống")
-    if deadline.span is not None:
-        start, end = deadline.span
-        return _("hạn tính theo sự việc, không phải ngày cố định: «{phrase}»").format(phrase=text[start:end])
-    return _("không tìm thấy cụm từ chỉ thời hạn")
+    if deadline.span is None:
+        return _("không tìm thấy cụm từ chỉ thời hạn")
+    start, end = deadline.span
+    phrase = text[start:end]
+    if deadline.problem is Problem.NOT_A_DATE:
+        return _("«{phrase}» không phải ngày có thật; kiểm tra lại ngày, tháng").format(phrase=phrase)
+    if deadline.problem is Problem.NO_MONTH:
+        return _("«{phrase}» nêu ngày nhưng không nêu tháng hay chu kỳ").format(phrase=phrase)
+    if deadline.problem is Problem.NO_END:
+        return _("«{phrase}» chỉ nêu thời điểm bắt đầu, không nêu hạn").format(phrase=phrase)
+    return _("hạn tính theo sự việc, không phải ngày cố định: «{phrase}»").format(phrase=phrase)
 
 
 def as_json(deadline: Deadline, text: str, calendar: WorkCalendar, ref: dt.date) -> dict[str, Any]:

@@ -74,6 +74,8 @@ def digest_command(
         ensure_schema(engine)
         with Session(engine) as session:
             plan_ids, person = _select(session, plan or [], to, language, url)
+            if person is not None and lang is None:
+                language = person.language  # the digest as its recipient reads it
             since = previous_digest_at(session, person.id, cutoff_of(day, settings.tz)) if person else None
             digest = build_digest(
                 session, plan_ids, as_of=day, tz=settings.tz, calendar=calendar, since=since,

@@ -9,6 +9,7 @@ from typing import Annotated
 import httpx
 import typer
 from babel.dates import format_datetime
+from rich.markup import escape
 from sqlmodel import Session, select
 
 from bot.cli.app import app
@@ -67,16 +68,17 @@ def invite_command(
             person_name = invited.name
             expires_at = created.invite.expires_at
     expires = format_datetime(expires_at, "HH:mm, dd/MM/yyyy", tzinfo=settings.tz, locale=language)
-    out.print(render(language, INVITE_CREATED, name=person_name, unit=unit_name, role=role_name))
+    # Names come from people: printed as text, never as Rich markup.
+    out.print(escape(render(language, INVITE_CREATED, name=person_name, unit=unit_name, role=role_name)))
     out.print(created.code)
-    out.print(render(language, INVITE_EXPIRES, expires=expires, timezone=settings.timezone))
+    out.print(escape(render(language, INVITE_EXPIRES, expires=expires, timezone=settings.timezone)))
     username, problem = telegram_username(settings)
     if username is not None:
         link = f"https://t.me/{username}?start={created.code}"
-        out.print(render(language, INVITE_TELEGRAM, link=link))
+        out.print(escape(render(language, INVITE_TELEGRAM, link=link)))
     elif problem is not None:
-        err.print(render(language, TELEGRAM_UNKNOWN, detail=problem))
-    out.print(render(language, INVITE_ZALO, code=created.code))
+        err.print(escape(render(language, TELEGRAM_UNKNOWN, detail=problem)))
+    out.print(escape(render(language, INVITE_ZALO, code=created.code)))
 
 
 def telegram_username(settings: Settings) -> tuple[str | None, str | None]:

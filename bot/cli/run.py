@@ -7,6 +7,7 @@ import logging
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.channels import redact
 from bot.channels.configured import configured_channels
@@ -30,14 +31,24 @@ def run_command(
     ] = False,
     no_materialise: Annotated[
         bool,
-        typer.Option("--no-materialise", help="Không lập thêm nhắc từ kế hoạch: chỉ gửi những gì đã có trong hàng đợi."),
+        typer.Option(
+            "--no-materialise", help="Không lập thêm nhắc từ kế hoạch: chỉ gửi những gì đã có trong hàng đợi."
+        ),
     ] = False,
 ) -> None:
     """Chạy bot: gửi nhắc việc đến hạn qua Telegram (hoặc in ra màn hình) cho đến khi nhấn Ctrl-C."""
     language = resolve_lang(lang)
     settings = get_settings()
-    engine_settings = EngineSettings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        engine_settings = EngineSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper() or 'OUTBOX'}: {e['msg']}" for e in exc.errors()
+        )
+        fail(f"Cài đặt không hợp lệ trong .env hoặc biến môi trường — {problems}", code=2)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.zalo_bot_token) if s]
     redact.install(secrets)
     url = settings.database_url
@@ -53,19 +64,36 @@ def run_command(
         err.print(render(language, ZALO_NOT_READY), markup=False)
     if configured.catch_all is not None:
         err.print(render(language, CONSOLE_ONLY), markup=False)
-    out.print(render(language, STARTED, channels=", ".join(configured.channels), url=errors.safe_url(url)),
-              markup=False)
+    started = render(language, STARTED, channels=", ".join(configured.channels), url=errors.safe_url(url))
     try:
         with database_errors(url, language):
-            stats = asyncio.run(run_engine(
-                engine, settings, engine_settings, configured, calendar=calendar,
-                options=RunOptions(once=once, materialise=not no_materialise), say=lambda text: out.print(text, markup=False), lang=language,
-            ))
+            stats = asyncio.run(
+                run_engine(
+                    engine,
+                    settings,
+                    engine_settings,
+                    configured,
+                    calendar=calendar,
+                    options=RunOptions(once=once, materialise=not no_materialise),
+                    say=lambda text: out.print(text, markup=False),
+                    lang=language,
+                    started=started,
+                )
+            )
     except ChannelStartError as exc:
-        setting, api = ("TELEGRAM_BOT_TOKEN", settings.telegram_api_url) if exc.channel == "telegram" else (
-            f"{exc.channel.upper()}_BOT_TOKEN", "")
-        fail(render(language, CHANNEL_FAILED, channel=exc.channel, reason=exc.reason, setting=setting, url=api),
-             code=1)
+        setting, api = (
+            ("TELEGRAM_BOT_TOKEN", settings.telegram_api_url)
+            if exc.channel == "telegram"
+            else (f"{exc.channel.upper()}_BOT_TOKEN", "")
+        )
+        fail(
+            render(
+                language, CHANNEL_FAILED, channel=exc.channel, reason=exc.reason, setting=setting, url=api
+            ),
+            code=1,
+        )
     finally:
         engine.dispose()
-    out.print(render(language, STOPPED, sent=stats.sent, retried=stats.retried, failed=stats.failed), markup=False)
+    out.print(
+        render(language, STOPPED, sent=stats.sent, retried=stats.retried, failed=stats.failed), markup=False
+    )

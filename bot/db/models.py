@@ -149,7 +149,8 @@ class DeadlineColumns(SQLModel):
     recurrence_day: int | None = None
     """Day of month of each due date; -1 = the last day of the month."""
     recurrence_months: str | None = None
-    """Months that carry a due date, comma-separated (`3,6,9,12`); NULL = every month."""
+    """Months that carry a due date, comma-separated (`3,6,9,12`); NULL = the rule's default:
+    every month (monthly) or the last month of each period (see `recurrence.due_months`)."""
     recurrence_weekday: int | None = None
     """0 = Monday … 6 = Sunday."""
     recurrence_window_start: int | None = None

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from bot.deadlines.model import LAST_DAY, Freq
-from bot.deadlines.patterns import NUMBER, POINT_BEFORE, ROMAN, SCAN, WEEKDAYS, cue_kind
+from bot.deadlines.patterns import (
+    NEXT_AFTER_YEAR,
+    NEXT_YEAR,
+    NUMBER,
+    POINT_BEFORE,
+    ROMAN,
+    SCAN,
+    WEEKDAYS,
+    cue_kind,
+)
 from bot.deadlines.periods import (
     MAX_YEAR,
     MIN_YEAR,
@@ -100,6 +109,8 @@ class Piece:
     """Where the deadline word before the cue starts (-1: none), for the reported span."""
     head: Piece | None = None
     """The first end of a range or list (`tháng 5` in `tháng 5 và tháng 6 năm 2025`)."""
+    next_year: bool = False
+    """Year-less, followed by `năm sau`: in the year after the reference year."""
     members: tuple[int, ...] = ()
     """Every month (or quarter) of a list joined by `và` or commas (`tháng 6 và tháng 12`)."""
 
@@ -315,6 +326,16 @@ def _point_before(piece: Piece, folded: str) -> None:
     piece.ambiguous = piece.point == "giua" and piece.grain is Grain.QUARTER
 
 
+def _next_year_after(piece: Piece, folded: str) -> None:
+    """`trước ngày 31/01 năm sau`: a year-less date in the year after the reference year."""
+    if piece.year is not None or piece.cue is not Cue.PERIOD:
+        return
+    match = (NEXT_AFTER_YEAR if piece.grain is Grain.YEAR else NEXT_YEAR).match(folded, piece.end)
+    if match is not None:
+        piece.next_year = True
+        piece.end = match.end()
+
+
 def scan(folded: str) -> list[Piece]:
     """Every timing cue in `folded`, in text order."""
     pieces: list[Piece] = []
@@ -323,11 +344,13 @@ def scan(folded: str) -> list[Piece]:
         text = match.group()
         start, end = match.span()
         piece: Piece | None
+        freq: Freq | None
         if kind == "day":
             day = int(_numbers(text)[0])
             piece = Piece(Cue.DAY, start, end, day=day) if 1 <= day <= 31 else Piece(Cue.INVALID, start, end)
         elif kind == "last_day":
-            piece = Piece(Cue.LAST_DAY, start, end, day=LAST_DAY)
+            cycle = Freq.MONTHLY if text.endswith("thang") else Freq.QUARTERLY
+            piece = Piece(Cue.LAST_DAY, start, end, day=LAST_DAY, freq=cycle)
         elif kind == "window":
             first, last = (int(n) for n in _numbers(text)[:2])
             valid = 1 <= first <= last <= 31
@@ -360,6 +383,7 @@ def scan(folded: str) -> list[Piece]:
         else:
             piece = _period(kind, match, start, end)
             _point_before(piece, folded)
+            _next_year_after(piece, folded)
         if piece is not None:
             pieces.append(piece)
             if len(pieces) >= MAX_CUES:

@@ -54,13 +54,14 @@ def _parse(text: str, ref: dt.date) -> Deadline:
     pieces = merge_ranges(attach_times(pieces, folded.text), folded.text)
     repeating = assemble(pieces)
     used = {id(p) for p in repeating.used} if repeating else set()
-    readings = [
-        reading
-        for piece in pieces
-        if piece.cue is Cue.PERIOD and id(piece) not in used and _eligible(piece, folded.text)
-        for reading in [_read(piece, ref)]
-        if reading is not None
-    ]
+    readings: list[_Reading] = []
+    for piece in pieces:
+        if piece.cue is Cue.PERIOD and id(piece) not in used and _eligible(piece, folded.text):
+            reading = _read(piece, ref)
+            if reading is None:
+                piece.cue = Cue.INVALID  # `29/2` with no leap year ahead: no real date
+            else:
+                readings.append(reading)
     if readings:
         return _choose_once(readings, repeating, pieces, folded)
     if repeating is not None:
@@ -107,6 +108,8 @@ def _resolve(piece: Piece, year: int) -> tuple[dt.date, dt.date, dt.date] | None
 def _read(piece: Piece, ref: dt.date) -> _Reading | None:
     if piece.year is not None:
         resolved = _resolve(piece, piece.year)
+    elif piece.next_year:
+        resolved = _resolve(piece, ref.year + 1)
     else:
         # A year-less date means the reference year, or the next one when already past.
         resolved = _resolve(piece, ref.year)
@@ -145,6 +148,10 @@ def _choose_once(
             return _recurring(repeating, folded, ambiguous=True, problem=Problem.CONFLICT)
         ambiguous = True
     elif top_tier < Tier.WEAK and any(p.cue is Cue.CONTINUOUS for p in pieces):
+        if best.piece.year is None and not best.piece.next_year:
+            # `Thường xuyên trong năm`: the year only frames continuous work.
+            continuous = [p for p in pieces if p.cue is Cue.CONTINUOUS]
+            return Deadline(Kind.CONTINUOUS, span=_span(folded, continuous), ambiguous=True)
         ambiguous = True
     piece = best.piece
     span = folded.original_span(span_start(piece), piece.end)

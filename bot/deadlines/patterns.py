@@ -76,11 +76,11 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     ("numeric", "n", rf"gay{_}{NUM2}{DAY_MONTH_SEP}{NUM2}{MONTH_YEAR_SEP}{YEAR}(?!\d)"),
     # ngày 20/3, ngày 20 tháng 3
     ("day_month", "n", rf"gay{_}{NUM2}{DAY_MONTH_SEP}{NUM2}{NO_MORE_DATE}"),
-    # ngày cuối tháng, ngày làm việc cuối cùng của tháng
+    # ngày cuối tháng, ngày làm việc cuối cùng của tháng, ngày cuối quý
     (
         "last_day",
         "n",
-        rf"gay{_}(?:lam{_}viec{_})?{CUOI}(?:{_}cung)?(?:{_}cua)?{_}(?:(?:hang|moi|cac){_})?thang",
+        rf"gay{_}(?:lam{_}viec{_})?{CUOI}(?:{_}cung)?(?:{_}cua)?{_}(?:(?:hang|moi|cac){_})?(?:thang|{QUY_UNIT})",
     ),
     # ngày 15 (hằng tháng)
     ("day", "n", rf"gay{_}{NUM2}{NO_MORE_DATE}"),
@@ -220,6 +220,12 @@ LOOKBEHIND = 40
 
 CONNECTOR = re.compile(rf"{_}(?:,|;|-|va|{DEN}(?:{_}het)?|toi|cho{_}{DEN}|hoac){_}(?:{_}va{_})?")
 """What may join the two ends of a range or list: `tháng 5 và tháng 6`, `từ ngày 1/3 đến ngày 30/6`."""
+
+_NEXT = rf"(?:sau(?!{_}khi)|tiep{_}theo|toi|ke{_}tiep)(?![a-z])"
+NEXT_YEAR = re.compile(rf"[ ,]{{0,3}}(?:(?:cua|trong){_})?nam{_}{_NEXT}")
+"""After a year-less date: `năm sau` (the year after the reference year)."""
+NEXT_AFTER_YEAR = re.compile(rf"{_}{_NEXT}")
+"""After `đầu năm` / `cuối năm`: `sau`, `tới` (`đầu năm sau`)."""
 
 WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5, "nhat": 6}
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}

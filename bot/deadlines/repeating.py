@@ -83,7 +83,7 @@ def assemble(pieces: list[Piece]) -> Repeating | None:
     elif quarter_months:
         freq, anchors = Freq.QUARTERLY, quarter_months
     else:
-        freq, anchors = Freq.MONTHLY, last_days
+        freq, anchors = last_days[0].freq or Freq.MONTHLY, last_days
     # `báo cáo tháng, quý` only names reports; the span shows the words that set the cycle.
     result = Repeating(Recurrence(freq), used=[p for p in freqs if not p.implied] or list(freqs))
     months: tuple[int, ...] | None = None

@@ -100,7 +100,8 @@ def build_digest(
     cutoff = cutoff_of(as_of, tz)
     since = since if since is not None else cutoff - DEFAULT_SINCE
     state = _task_state(connection, list(plan_ids), as_of, cutoff, tz)
-    plans = _plan_summaries(connection, state, list(plan_ids))
+    plans, due_soon_total = _plan_summaries(connection, state, list(plan_ids), as_of)
+    units, silent_units = _unit_summaries(connection, state, limits.silent_units)
     totals = sum((plan.counts for plan in plans), StandingCounts())
     return Digest(
         as_of=as_of,
@@ -108,13 +109,13 @@ def build_digest(
         recipient=recipient,
         plans=plans,
         totals=totals,
-        units=_unit_summaries(connection, state),
+        units=units,
         overdue=_overdue(connection, state, cutoff, as_of, calendar, limits.overdue, totals.open_overdue),
-        due_soon=_due_soon(connection, state, cutoff, as_of, limits.due_soon),
+        due_soon=_due_soon(connection, state, cutoff, as_of, limits.due_soon, due_soon_total),
         updates=_updates(connection, list(plan_ids), since, cutoff, limits.updates),
         reports=_report_units(connection, list(plan_ids), as_of, cutoff),
         missing_reports=_missing_reports(connection, list(plan_ids), as_of, cutoff, limits.missing_reports),
-        silent_units=_silent_units(connection, list(plan_ids), cutoff, limits.silent_units),
+        silent_units=silent_units,
         failed=_failed(connection, list(plan_ids), cutoff, limits.failed),
     )
 
@@ -218,18 +219,29 @@ def _counts(row: Any) -> StandingCounts:
 # --- Summaries ------------------------------------------------------------------------------
 
 
-def _plan_summaries(connection: Connection, state: sa.Subquery, plan_ids: list[str]) -> list[PlanSummary]:
+def _due_soon_where(state: sa.Subquery, as_of: dt.date) -> ColumnElement[bool]:
+    horizon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
+    return sa.and_(state.c.standing == Standing.OPEN_IN_TIME.value, state.c.due <= horizon)
+
+
+def _plan_summaries(
+    connection: Connection, state: sa.Subquery, plan_ids: list[str], as_of: dt.date
+) -> tuple[list[PlanSummary], int]:
+    """Counts per plan, and how many tasks fall due in the next 14 days (in the same pass)."""
     plans = Plan.__table__  # type: ignore[attr-defined]
+    due_soon = sa.func.sum(sa.case((_due_soon_where(state, as_of), 1), else_=0)).label("due_soon")
     per_plan = (
-        sa.select(state.c.plan_id, *_standing_sums(state)).group_by(state.c.plan_id).subquery("per_plan")
+        sa.select(state.c.plan_id, *_standing_sums(state), due_soon)
+        .group_by(state.c.plan_id)
+        .subquery("per_plan")
     )
     rows = connection.execute(
         sa.select(plans.c.id, plans.c.number, plans.c.title, plans.c.created_at, *per_plan.c[1:])
         .select_from(plans.outerjoin(per_plan, per_plan.c.plan_id == plans.c.id))
         .where(plans.c.id.in_(plan_ids))
         .order_by(plans.c.id)
-    )
-    return [
+    ).all()
+    summaries = [
         PlanSummary(
             plan_id=row.id,
             number=row.number,
@@ -239,18 +251,32 @@ def _plan_summaries(connection: Connection, state: sa.Subquery, plan_ids: list[s
         )
         for row in rows
     ]
+    return summaries, sum(int(row.due_soon or 0) for row in rows)
 
 
-def _unit_summaries(connection: Connection, state: sa.Subquery) -> list[UnitSummary]:
+def _unit_summaries(
+    connection: Connection, state: sa.Subquery, silent_limit: int
+) -> tuple[list[UnitSummary], Listing[SilentUnit]]:
+    """Counts per lead unit, and the units that never answered: no update before the cut-off on
+    any task they lead (a task's status as of the cut-off has a time only if it was updated)."""
     units = Unit.__table__  # type: ignore[attr-defined]
     total = sa.func.count().label("total")
+    answered = sa.func.sum(sa.case((state.c.status_at.is_not(None), 1), else_=0)).label("answered")
     rows = connection.execute(
-        sa.select(state.c.lead_unit_id, units.c.name, *_standing_sums(state), total)
+        sa.select(state.c.lead_unit_id, units.c.name, *_standing_sums(state), total, answered)
         .select_from(state.join(units, units.c.id == state.c.lead_unit_id))
         .group_by(state.c.lead_unit_id, units.c.name)
         .order_by(total.desc(), state.c.lead_unit_id)
+    ).all()
+    summaries = [
+        UnitSummary(unit_id=row.lead_unit_id, unit_name=row.name, counts=_counts(row)) for row in rows
+    ]
+    silent = sorted(
+        (SilentUnit(unit_id=row.lead_unit_id, unit_name=row.name, tasks=int(row.total))
+         for row in rows if not row.answered),
+        key=lambda unit: (-unit.tasks, unit.unit_name),
     )
-    return [UnitSummary(unit_id=row.lead_unit_id, unit_name=row.name, counts=_counts(row)) for row in rows]
+    return summaries, Listing(silent[:silent_limit], len(silent))
 
 
 # --- Task lists -----------------------------------------------------------------------------
@@ -335,12 +361,10 @@ def _overdue(
 
 
 def _due_soon(
-    connection: Connection, state: sa.Subquery, cutoff: dt.datetime, as_of: dt.date, limit: int
+    connection: Connection, state: sa.Subquery, cutoff: dt.datetime, as_of: dt.date, limit: int, total: int
 ) -> Listing[TaskLine]:
-    horizon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
-    where = sa.and_(state.c.standing == Standing.OPEN_IN_TIME.value, state.c.due <= horizon)
-    total = connection.execute(sa.select(sa.func.count()).select_from(state).where(where)).scalar_one()
-    return Listing(_task_lines(connection, state, where, cutoff, as_of, None, limit), int(total))
+    where = _due_soon_where(state, as_of)
+    return Listing(_task_lines(connection, state, where, cutoff, as_of, None, limit), total)
 
 
 def excerpt(text: str, length: int = NOTE_EXCERPT) -> str:
@@ -361,17 +385,22 @@ def _updates(
     u = TaskUpdate.__table__  # type: ignore[attr-defined]
     t = Task.__table__  # type: ignore[attr-defined]
     people = Person.__table__  # type: ignore[attr-defined]
-    where = sa.and_(t.c.plan_id.in_(plan_ids), t.c.archived_at.is_(None), u.c.at > since, u.c.at < cutoff)
-    joined = u.join(t, t.c.id == u.c.task_id)
+    # The week's updates first (a range of the `at` index), then their tasks: left to itself,
+    # SQLite would walk every task of the plans and probe its history instead.
+    recent = (
+        sa.select(u).where(u.c.at > since, u.c.at < cutoff).cte("recent_updates").prefix_with("MATERIALIZED")
+    )
+    where = sa.and_(t.c.plan_id.in_(plan_ids), t.c.archived_at.is_(None))
+    joined = recent.join(t, t.c.id == recent.c.task_id)
     total = connection.execute(sa.select(sa.func.count()).select_from(joined).where(where)).scalar_one()
     rows = connection.execute(
         sa.select(
-            u.c.at, u.c.status, u.c.percent, u.c.note, u.c.source,
+            recent.c.at, recent.c.status, recent.c.percent, recent.c.note, recent.c.source,
             t.c.plan_id, t.c.key, t.c.title, people.c.name.label("author"),
         )
-        .select_from(joined.outerjoin(people, people.c.id == u.c.author_person_id))
+        .select_from(joined.outerjoin(people, people.c.id == recent.c.author_person_id))
         .where(where)
-        .order_by(u.c.at.desc(), u.c.id.desc())
+        .order_by(recent.c.at.desc(), recent.c.id.desc())
         .limit(limit)
     )
     lines = [
@@ -481,36 +510,7 @@ def _missing_reports(
     return Listing(lines, int(total))
 
 
-# --- Silence and delivery failures ----------------------------------------------------------
-
-
-def _silent_units(
-    connection: Connection, plan_ids: list[str], cutoff: dt.datetime, limit: int
-) -> Listing[SilentUnit]:
-    """Units leading tasks of the plans that have never sent an update on any of them."""
-    t = Task.__table__  # type: ignore[attr-defined]
-    u = TaskUpdate.__table__  # type: ignore[attr-defined]
-    units = Unit.__table__  # type: ignore[attr-defined]
-    earlier = sa.exists().where(u.c.task_id == t.c.id, u.c.at < cutoff)
-    answered = sa.case(
-        (t.c.status_at.is_(None), 0), (t.c.status_at < cutoff, 1), (earlier, 1), else_=0
-    )
-    silent = (
-        sa.select(t.c.lead_unit_id, sa.func.count().label("tasks"))
-        .where(t.c.plan_id.in_(plan_ids), t.c.archived_at.is_(None), t.c.lead_unit_id.is_not(None))
-        .group_by(t.c.lead_unit_id)
-        .having(sa.func.sum(answered) == 0)
-        .subquery("silent")
-    )
-    total = connection.execute(sa.select(sa.func.count()).select_from(silent)).scalar_one()
-    rows = connection.execute(
-        sa.select(silent.c.lead_unit_id, units.c.name, silent.c.tasks)
-        .select_from(silent.join(units, units.c.id == silent.c.lead_unit_id))
-        .order_by(silent.c.tasks.desc(), units.c.name)
-        .limit(limit)
-    )
-    lines = [SilentUnit(unit_id=row.lead_unit_id, unit_name=row.name, tasks=int(row.tasks)) for row in rows]
-    return Listing(lines, int(total))
+# --- Delivery failures ----------------------------------------------------------
 
 
 def _failed(

@@ -37,6 +37,7 @@ from bot.db.models import (
 from bot.digest import messages as msg
 from bot.plans.loader import load_model_file
 from bot.plans.model import Role, StrictModel
+from bot.workcal import WorkCalendar
 
 DIGEST_SCHEDULE_FILE = "digest.yaml"
 LATE_AFTER = dt.timedelta(hours=1)
@@ -176,9 +177,18 @@ def due_digests(
 
 
 def enqueue_digests(
-    session: Session, now: dt.datetime, *, schedule: DigestSchedule, tz: ZoneInfo
+    session: Session,
+    now: dt.datetime,
+    *,
+    schedule: DigestSchedule,
+    tz: ZoneInfo,
+    calendar: WorkCalendar | None = None,
 ) -> list[DueDigest]:
     """Insert an outbox row of kind `digest` for each due digest; returns those inserted.
+
+    With a `calendar`, the digest is also rendered into the payload, in the recipient's language,
+    as the dispatcher sends it (`bot.outbox.render`): `text` (Telegram HTML, `parse_mode: html`)
+    and `plain` (for Zalo and the console); the channel splits it at its limit.
 
     Safe to run from several processes at once: a row another process inserted first is skipped
     by the unique idempotency key, not an error. The caller commits.
@@ -187,6 +197,9 @@ def enqueue_digests(
     connection = session.connection()
     box = OutboxMessage.__table__  # type: ignore[attr-defined]
     for due in due_digests(session, now, schedule=schedule, tz=tz):
+        payload = due.payload()
+        if calendar is not None:
+            payload.update(_rendered(session, due, tz, calendar))
         values = {
             "idempotency_key": due.key,
             "kind": OutboxKind.DIGEST.value,
@@ -197,7 +210,7 @@ def enqueue_digests(
             "next_attempt_at": now,
             "attempts": 0,
             "late": now - due.fired_at > LATE_AFTER,
-            "payload": due.payload(),
+            "payload": payload,
             "created_at": now,
             "updated_at": now,
         }
@@ -206,6 +219,23 @@ def enqueue_digests(
         if connection.execute(statement).rowcount:
             inserted.append(due)
     return inserted
+
+
+def _rendered(session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar) -> dict[str, str]:
+    from bot.digest.queries import build_digest
+    from bot.digest.render import Format, render_digest
+
+    person = session.get(Person, due.person_id)
+    assert person is not None, due.person_id
+    since = previous_digest_at(session, due.person_id, due.fired_at)
+    digest = build_digest(
+        session, due.plan_ids, as_of=due.as_of, tz=tz, calendar=calendar, since=since, recipient=person.name
+    )
+    return {
+        "text": render_digest(digest, lang=person.language, tz=tz, fmt=Format.HTML),
+        "plain": render_digest(digest, lang=person.language, tz=tz, fmt=Format.TEXT),
+        "parse_mode": "html",
+    }
 
 
 def _insert(dialect: str, table: sa.Table) -> Any:

@@ -34,8 +34,9 @@ class Clock:
 
     def start(self, wake: Callable[[], None], *, sweep_seconds: float) -> None:
         self._wake = wake
-        self.scheduler.add_job(self._fire_wakeup, IntervalTrigger(seconds=sweep_seconds), id=SWEEP_JOB,
-                               misfire_grace_time=None)
+        self.scheduler.add_job(
+            self._fire_wakeup, IntervalTrigger(seconds=sweep_seconds), id=SWEEP_JOB, misfire_grace_time=None
+        )
         self.scheduler.start()
 
     def shutdown(self) -> None:
@@ -54,12 +55,22 @@ class Clock:
         if self._wakeup_at is not None and now <= self._wakeup_at <= at:
             return
         self._wakeup_at = max(at, now)
-        self.scheduler.add_job(self._fire_wakeup, DateTrigger(run_date=self._wakeup_at), id=WAKEUP_JOB,
-                               replace_existing=True, misfire_grace_time=None)
+        self.scheduler.add_job(
+            self._fire_wakeup,
+            DateTrigger(run_date=self._wakeup_at),
+            id=WAKEUP_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     def add_daily(self, job_id: str, func: Callable[[], object], *, hour: int, minute: int) -> None:
-        self.scheduler.add_job(func, CronTrigger(hour=hour, minute=minute, timezone=self.tz), id=job_id,
-                               replace_existing=True, misfire_grace_time=3600)
+        self.scheduler.add_job(
+            func,
+            CronTrigger(hour=hour, minute=minute, timezone=self.tz),
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=3600,
+        )
 
     def add_cron_job(self, job: CronJob, engine: Engine) -> None:
         async def run() -> None:
@@ -74,5 +85,10 @@ class Clock:
             except Exception:  # one failing job must not stop the clock
                 log.exception("cron job %s failed", job.id)
 
-        self.scheduler.add_job(run, CronTrigger(timezone=self.tz, **job.cron), id=job.id, replace_existing=True,
-                               misfire_grace_time=3600)
+        self.scheduler.add_job(
+            run,
+            CronTrigger(timezone=self.tz, **job.cron),
+            id=job.id,
+            replace_existing=True,
+            misfire_grace_time=3600,
+        )

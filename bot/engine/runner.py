@@ -51,25 +51,36 @@ async def run_engine(
     options: RunOptions = RunOptions(),
     say: Callable[[str], None] = print,
     lang: str = "vi",
+    started: str | None = None,
 ) -> DispatchStats:
-    """Run until SIGINT/SIGTERM (or, with `once`, until nothing is due). The schema must be current."""
-    started = []
+    """Run until SIGINT/SIGTERM (or, with `once`, until nothing is due). The schema must be current.
+
+    `started` is said once every channel has started."""
+    opened = []
     try:
         for name, channel in configured.channels.items():
             try:
                 await channel.start()
             except ChannelError as exc:
                 raise ChannelStartError(name, str(exc)) from exc
-            started.append(channel)
+            opened.append(channel)
+        if started:
+            say(started)
         return await _run(engine, settings, engine_settings, configured, calendar, options, say, lang)
     finally:
-        for channel in started:
+        for channel in opened:
             await channel.close()
 
 
 async def _run(
-    engine: Engine, settings: Settings, engine_settings: EngineSettings, configured: ConfiguredChannels,
-    calendar: WorkCalendar, options: RunOptions, say: Callable[[str], None], lang: str,
+    engine: Engine,
+    settings: Settings,
+    engine_settings: EngineSettings,
+    configured: ConfiguredChannels,
+    calendar: WorkCalendar,
+    options: RunOptions,
+    say: Callable[[str], None],
+    lang: str,
 ) -> DispatchStats:
     caught = await asyncio.to_thread(catch_up, engine, utcnow(), engine_settings.catch_up_grace)
     if caught.late or caught.cancelled:
@@ -79,8 +90,13 @@ async def _run(
 
     clock = Clock(settings.tz)
     dispatcher = Dispatcher(
-        engine, configured.channels, calendar=calendar, tz=settings.tz,
-        config=engine_settings.dispatch_config(), limits=configured.limits, catch_all=configured.catch_all,
+        engine,
+        configured.channels,
+        calendar=calendar,
+        tz=settings.tz,
+        config=engine_settings.dispatch_config(),
+        limits=configured.limits,
+        catch_all=configured.catch_all,
         on_idle=None if options.once else clock.schedule_wakeup,
     )
     if options.once:
@@ -93,8 +109,9 @@ async def _run(
     receivers = hooks.receivers()
     try:
         clock.start(dispatcher.wake, sweep_seconds=settings.sweep_seconds)
-        clock.add_daily(HORIZON_JOB, lambda: _spawn(_extend_horizon(engine, say, lang), dispatcher.wake),
-                        hour=0, minute=5)
+        clock.add_daily(
+            HORIZON_JOB, lambda: _spawn(_extend_horizon(engine, say, lang), dispatcher.wake), hour=0, minute=5
+        )
         for job in hooks.cron_jobs():
             clock.add_cron_job(job, engine)
         # Receiving chat messages (polling or webhook) starts here, once it is registered.

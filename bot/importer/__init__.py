@@ -1,6 +1,10 @@
-"""Drafting a plan from its document: `nhacviec plans import` (DOCX, text-layer PDF, OCR text).
+"""Drafting a plan from its document: `nhacviec plans import` (text/OCR, DOCX, text-layer PDF).
 
-Pipeline: `reader` (file → blocks) → `lines` (wrapped text → paragraphs) → `outline` (numbering →
-tree) → `header`, `extract`, `tables` (what the plan says) → `units` (names → directory) →
-`render_yaml` / `render_json`. `draft.import_document` runs it.
+`draft.import_document` runs the pipeline:
+`reader` (file → paragraphs and tables; `lines` joins wrapped OCR lines, `docx_numbering`
+restores Word's automatic `a)`, `1.`) → `outline` (the numbering tree and task ids, `labels`) →
+`header` (issuer, number, date, title) → `extract` (tasks, targets, reporting; `sections` says
+what a section holds, `subjects` who is assigned, `fields` the labelled blocks, `timing` the
+deadlines via `bot.deadlines`, `tables` the appendix tables) → `units` (names → directory) →
+`render_yaml` / `render_json`. Folding (`fold`) makes every match diacritic-insensitive.
 """

@@ -32,13 +32,6 @@ def import_document(path: Path, directory: Directory | None = None, *, today: dt
     draft = Draft(
         header, path.name, extracted.monitor, extracted.tasks, extracted.targets, extracted.reporting
     )
-    for item in items:
-        for table in item.tables:
-            tasks, targets = table_items(
-                table, item.id or "PL", matcher, header.issued, f"{item.id}. {item.heading}"
-            )
-            draft.tasks += tasks
-            draft.targets += targets
     single = len(outline.appendices) == 1
     for appendix in outline.appendices:
         prefix = "PL" if single else f"PL{appendix.number}"
@@ -46,6 +39,7 @@ def import_document(path: Path, directory: Directory | None = None, *, today: dt
             tasks, targets = table_items(table, prefix, matcher, header.issued, appendix.heading[:110])
             draft.tasks += tasks
             draft.targets += targets
+    draft.lost_diacritics = _lost_diacritics([item.text for item in items])
     _unique_ids(draft)
     if not (draft.tasks or draft.targets or draft.reporting):
         raise DocumentError(msg.EMPTY_DOCUMENT, path=str(path))
@@ -65,6 +59,15 @@ def _issuer_from_directory(header: Header, directory: Directory) -> None:
     if name != header.issuer:
         header.notes.setdefault("issuer", f"văn bản ghi «{header.issuer}»; lấy tên trong danh bạ ({unit.id})")
         header.issuer = name
+
+
+def _lost_diacritics(texts: list[str]) -> bool:
+    """Vietnamese prose marks most of its words; an OCR copy that lost them marks few."""
+    words = [word for text in texts for word in text.split() if any(char.isalpha() for char in word)]
+    if len(words) < 50:
+        return False
+    marked = sum(fold(word) != word.lower() for word in words)
+    return marked < 0.2 * len(words)
 
 
 def _unique_ids(draft: Draft) -> None:

@@ -15,18 +15,15 @@ from dataclasses import dataclass, field
 from bot.deadlines.model import Kind
 from bot.importer.fields import Field, LabelledValue, labelled_values
 from bot.importer.fold import fold
+from bot.importer.horizons import find_horizon
 from bot.importer.model import DraftReporting, DraftTarget, DraftTask
 from bot.importer.outline import Item
 from bot.importer.sections import Section, default_section, section_of
 from bot.importer.subjects import Assignment, Mention, find_assignment, split_units, subject_at
-from bot.importer.timing import dated_deadlines, find_in_text, read_value
+from bot.importer.tables import header_columns, table_items
+from bot.importer.timing import committed_deadline, dated_deadlines, find_in_text, read_value
 from bot.importer.units import UnitMatcher, UnitRef
 
-_YEAR = r"n\w{1,2}m"  # `năm`, and OCR's `nim`, `nam`
-_HORIZON = re.compile(
-    rf"\b(?:(?:den|[pb]en|truoc|trong|vao)\s+(?:truoc\s+)?{_YEAR}\s+\d{{4}}|h\w{{1,2}}ng\s+{_YEAR}\b|moi\s+{_YEAR}\b|"
-    rf"(?:giai\s+doan|thoi\s+ky|nhiem\s+ky)\s+\d{{4}}\s*-\s*\d{{4}}|{_YEAR}\s+\d{{4}})"
-)
 _REPORT = re.compile(r"\bb\w?o\s+c\w?o\b")
 _PERIODIC = re.compile(r"\bdinh\s+ky\b|\bh\w?ng\s+(?:thang|quy|nam|tuan)\b|\bmoi\s+(?:thang|quy|nam)\b")
 _SEND_TO = re.compile(r"\b(?:gui|ve|cho|len|toi|b\w?o\s+c\w?o)\s+")
@@ -53,6 +50,7 @@ class Extractor:
         out = Extracted()
         default = default_section(root)
         scopes = _field_scopes(root)
+        self._tables(root, out)
         for item in root.walk():
             kind = section_of(item, default)
             if kind is Section.SKIP:
@@ -60,16 +58,31 @@ class Extractor:
             if kind is Section.TARGETS:
                 if not item.children and not _is_intro(item):
                     out.targets.append(self._target(item))
+                    listed = item.label is not None and item.label.kind != "para"
+                    if listed and committed_deadline(_own_text(item), self.ref) is not None:
+                        # `Trong năm 2022, hoàn thành việc xây dựng Đề án …`: work with a deadline.
+                        out.tasks.append(self._task(item, scopes.get(id(item), []), scopes))
                 continue
+            if item.tables:
+                self._tables(item, out)
             if not item.children and _is_intro(item):
                 continue
-            if item.children and not find_assignment(_own_text(item)):
+            if (item.children or _holds_task_table(item)) and not find_assignment(_own_text(item)):
                 continue
             task = self._task(item, scopes.get(id(item), []), scopes)
             out.tasks.append(task)
             if kind is Section.ORG:
                 self._organisation(item, task, out)
         return out
+
+    def _tables(self, item: Item, out: Extracted) -> None:
+        """A table of tasks inside the body: its rows are tasks of the item it sits under."""
+        for table in item.tables:
+            tasks, targets = table_items(
+                table, item.id or "PL", self.matcher, self.ref, f"{item.id}. {item.heading}"
+            )
+            out.tasks += tasks
+            out.targets += targets
 
     # --- tasks -------------------------------------------------------------------------
 
@@ -236,10 +249,10 @@ class Extractor:
     def _target(self, item: Item) -> DraftTarget:
         text = _own_text(item) or item.heading
         target = DraftTarget(item.id, text)
-        horizon = _horizon(text)
+        horizon = find_horizon(text)
         if horizon is None:
             for ancestor in item.ancestors():
-                horizon = _horizon(ancestor.text)
+                horizon = find_horizon(ancestor.text)
                 if horizon is not None:
                     target.notes["horizon"] = f"lấy theo câu dẫn của mục {ancestor.id or 'đầu'}"
                     break
@@ -385,6 +398,10 @@ def _field_scopes(root: Item) -> dict[int, list[LabelledValue]]:
     return scopes
 
 
+def _holds_task_table(item: Item) -> bool:
+    return any(header_columns(row) is not None for table in item.tables for row in table.rows[:4])
+
+
 def _own_text(item: Item) -> str:
     """The item's words without its labelled blocks (those are read as fields)."""
     parts: list[str] = []
@@ -404,10 +421,3 @@ def _section_heading(item: Item) -> str:
         if node.label is not None and node.label.kind not in ("para", "dash", "plus", "star"):
             return f"{node.id}. {node.heading}"[:110]
     return ""
-
-
-def _horizon(text: str) -> str | None:
-    match = _HORIZON.search(fold(text))
-    if not match:
-        return None
-    return text[match.start() : match.end()]

@@ -31,6 +31,7 @@ class DraftTarget:
     horizon: str | None = None
     lead: UnitRef | None = None
     support: list[UnitRef] = field(default_factory=list)
+    leader: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -52,6 +53,8 @@ class Draft:
     tasks: list[DraftTask] = field(default_factory=list)
     targets: list[DraftTarget] = field(default_factory=list)
     reporting: list[DraftReporting] = field(default_factory=list)
+    lost_diacritics: bool = False
+    """The text has (almost) no Vietnamese diacritics: an OCR copy whose names need correcting."""
 
     def proposals(self) -> dict[str, str]:
         """Unmatched unit names → proposed new directory entries (id → name as written)."""
@@ -79,4 +82,5 @@ class Draft:
             self.targets,
             self.reporting,
         ]
-        return len(self.header.notes) + sum(len(item.notes) for group in groups for item in group)
+        notes = sum(len(item.notes) for group in groups for item in group)
+        return len(self.header.notes) + notes + int(self.lost_diacritics)

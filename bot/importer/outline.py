@@ -141,7 +141,9 @@ class _Builder:
         match = _APPENDIX.match(folded)
         if not match or len(text) >= 200:
             return False
-        if not (self.in_tail or not self.root.children or text.isupper() or match.end() == len(text.strip())):
+        numbered = match.group(1) is not None  # `Phụ lục 1`, `PHỤ LỤC II`
+        heading_like = text.isupper() or numbered or match.end() == len(text.strip())
+        if not (self.in_tail or not self.root.children or heading_like):
             return False
         self.appendices.append(Appendix(_appendix_number(match.group(1), len(self.appendices)), text))
         self.in_tail = True

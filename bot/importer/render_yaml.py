@@ -52,6 +52,13 @@ def render_yaml(draft: Draft) -> str:
         f"# Bản nháp do `nhacviec plans import` soạn từ {draft.source}.",
         f"# Đọc lại từng dòng «{REVIEW} …», sửa cho đúng văn bản rồi xoá ghi chú; sau đó chạy",
         "# `nhacviec plans check`. Tên tệp bắt đầu bằng `_` thì bot bỏ qua (dùng khi còn là nháp).",
+    ]
+    if draft.lost_diacritics:
+        lines.append(
+            f"{REVIEW} văn bản gần như mất hết dấu tiếng Việt (bản OCR): tên và nội dung được chép "
+            "nguyên văn, cần sửa chính tả."
+        )
+    lines += [
         "",
         f"issuer: {scalar(header.issuer or '?')}{_review(header.notes, 'issuer')}",
         f"number: {scalar(header.number or '?')}{_review(header.notes, 'number')}",
@@ -127,6 +134,8 @@ def _target(target: DraftTarget) -> list[str]:
         lines.append(f"    lead: {scalar(target.lead.id)}{_review(notes, 'lead')}")
     if target.support:
         lines.append(f"    support: {_ref_list(target.support)}{_review(notes, 'support')}")
+    if target.leader:
+        lines.append(f"    leader: {scalar(target.leader)}")
     return lines
 
 

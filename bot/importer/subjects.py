@@ -216,7 +216,7 @@ PHOI_HOP = re.compile(
 # too, so the word must read `giao` in the original.
 GIAO = re.compile(r"(?:^|[\s,;:.])(?:(?P<giao>gia[o0])|[dbp]e\s+ngh[i1])\s+(?:cho\s+)?")
 _GENERIC = re.compile(r"^(?:cac|moi|tat ca|nhung|cap uy|chinh quyen)\b|\b(?:lien quan|co lien quan)\s*$")
-_MAX_WORDS = 40
+_MAX_WORDS = 60
 _NOUN_NOT_VERB = re.compile(r"to chuc (?:chinh tri|xa hoi|doan the|dang|cong doan|tin dung|quoc te|hoi)")
 
 

@@ -12,6 +12,7 @@ import re
 
 from bot.importer.blocks import Table
 from bot.importer.fields import Field, match_header
+from bot.importer.horizons import find_horizon
 from bot.importer.model import DraftTarget, DraftTask
 from bot.importer.subjects import Mention, split_units
 from bot.importer.timing import read_value
@@ -77,7 +78,9 @@ def table_items(
             if ref.id not in {s.id for s in support}
         ]
         if is_targets:
-            targets.append(DraftTarget(item_id, text, lead=lead, support=support, notes=notes))
+            leader = _cell(cells, columns.get(Field.LEADER)) or None
+            horizon = find_horizon(text)
+            targets.append(DraftTarget(item_id, text, horizon, lead, support, leader, notes))
             continue
         timing_text = _cell(cells, columns.get(Field.TIMING))
         task = DraftTask(

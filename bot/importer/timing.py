@@ -66,6 +66,13 @@ def find_in_text(text: str, ref: dt.date) -> Timing | None:
     return timing
 
 
+def committed_deadline(text: str, ref: dt.date) -> Timing | None:
+    """A date the text commits some work to (`Trong năm 2022, hoàn thành việc …`, `báo cáo … trong
+    quý II`), as opposed to a target's horizon: such a target is also a task."""
+    strong = [candidate for candidate in _candidates(text, ref) if candidate[0] == 3 and candidate[2].due]
+    return min(strong, key=lambda candidate: candidate[1])[2] if strong else None
+
+
 def dated_deadlines(text: str, ref: dt.date) -> list[Timing]:
     """The phrases that fix a date for some work (quarter, month, day, or after `hoàn thành`…),
     in document order: two different dates often mean two tasks in one paragraph."""
@@ -88,8 +95,9 @@ def _candidates(text: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
                 if key in seen:
                     continue
                 seen.add(key)
-                context = fold(text[max(0, offset + start - 45) : offset + start])
-                candidates.append((_strength(context, fold(timing.text)), offset + start, timing))
+                before = fold(text[max(0, offset + start - 45) : offset + start])
+                after = fold(text[offset + end : offset + end + 20])
+                candidates.append((_strength(before, fold(timing.text), after), offset + start, timing))
     return candidates
 
 
@@ -98,11 +106,14 @@ _STRONG_BEFORE = re.compile(
     r"\b(?:bao\s+cao|hoan\s+thanh|trinh|xong|ban\s+hanh|hoan\s+chinh|nop|gui)\b[^.;]{0,40}$"
 )
 _STRONG_PHRASE = re.compile(r"^(?:truoc|cham\s+nhat|han\b|thoi\s+han|hoan\s+thanh)")
+# A fronted time, then the commitment: `Trong năm 2022, hoàn thành …` (without the comma the year
+# often ends a name: `quy hoạch … đến năm 2030 hoàn thành bước dự thảo vào tháng 4/2017`).
+_STRONG_AFTER = re.compile(r"\s*,\s*(?:phai\s+)?(?:hoan\s+thanh|xong|trinh)\b")
 _SPECIFIC = re.compile(r"\b(?:quy|thang|ngay)\b|\d/\d")
 
 
-def _strength(context: str, phrase: str) -> int:
-    if _STRONG_PHRASE.search(phrase) or _STRONG_BEFORE.search(context):
+def _strength(before: str, phrase: str, after: str = "") -> int:
+    if _STRONG_PHRASE.search(phrase) or _STRONG_BEFORE.search(before) or _STRONG_AFTER.match(after):
         return 3
     if _SPECIFIC.search(phrase):
         return 2

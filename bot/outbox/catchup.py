@@ -31,8 +31,9 @@ def catch_up(engine: Engine, now: dt.datetime, grace: dt.timedelta) -> CatchUp:
     to an occurrence (digests) are grouped by (person, kind) the same way.
     """
     missed = sa.and_(outbox.c.state == OutboxState.PENDING, outbox.c.send_at < now - grace)
-    query = sa.select(outbox.c.id, outbox.c.occurrence_id, outbox.c.person_id, outbox.c.kind,
-                      outbox.c.send_at).where(missed)
+    query = sa.select(
+        outbox.c.id, outbox.c.occurrence_id, outbox.c.person_id, outbox.c.kind, outbox.c.send_at
+    ).where(missed)
     latest: dict[tuple[object, ...], tuple[dt.datetime, int]] = {}
     older: list[int] = []
     with engine.begin() as connection:
@@ -50,7 +51,8 @@ def catch_up(engine: Engine, now: dt.datetime, grace: dt.timedelta) -> CatchUp:
         late_ids = [row_id for _, row_id in latest.values()]
         for chunk in _chunks(older):
             connection.execute(
-                sa.update(outbox).where(outbox.c.id.in_(chunk), missed)
+                sa.update(outbox)
+                .where(outbox.c.id.in_(chunk), missed)
                 .values(state=OutboxState.CANCELLED, error=SUPERSEDED_REASON, updated_at=now)
             )
         for chunk in _chunks(late_ids):

@@ -73,48 +73,87 @@ def claim(engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta, li
 
 
 def _mine(row_id: int, worker: str) -> sa.ColumnElement[bool]:
-    return sa.and_(outbox.c.id == row_id, outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING)
+    return sa.and_(
+        outbox.c.id == row_id, outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING
+    )
 
 
-def mark_sent(engine: Engine, row_id: int, worker: str, *, channel: str, chat_id: str, message_id: str,
-              now: dt.datetime) -> bool:
+def mark_sent(
+    engine: Engine, row_id: int, worker: str, *, channel: str, chat_id: str, message_id: str, now: dt.datetime
+) -> bool:
     """Record the delivery; False when the lease was lost (another worker owns the row now)."""
-    statement = sa.update(outbox).where(_mine(row_id, worker)).values(
-        state=OutboxState.SENT, sent_at=now, channel=channel, chat_id=chat_id, sent_message_id=message_id,
-        lease_expires_at=None, error=None, updated_at=now,
+    statement = (
+        sa.update(outbox)
+        .where(_mine(row_id, worker))
+        .values(
+            state=OutboxState.SENT,
+            sent_at=now,
+            channel=channel,
+            chat_id=chat_id,
+            sent_message_id=message_id,
+            lease_expires_at=None,
+            error=None,
+            updated_at=now,
+        )
     )
     with engine.begin() as connection:
         return connection.execute(statement).rowcount == 1
 
 
-def mark_retry(engine: Engine, row_id: int, worker: str, *, error: str, next_attempt_at: dt.datetime,
-               now: dt.datetime) -> bool:
-    statement = sa.update(outbox).where(_mine(row_id, worker)).values(
-        state=OutboxState.PENDING, next_attempt_at=next_attempt_at, error=error, claimed_by=None,
-        lease_expires_at=None, updated_at=now,
+def mark_retry(
+    engine: Engine, row_id: int, worker: str, *, error: str, next_attempt_at: dt.datetime, now: dt.datetime
+) -> bool:
+    statement = (
+        sa.update(outbox)
+        .where(_mine(row_id, worker))
+        .values(
+            state=OutboxState.PENDING,
+            next_attempt_at=next_attempt_at,
+            error=error,
+            claimed_by=None,
+            lease_expires_at=None,
+            updated_at=now,
+        )
     )
     with engine.begin() as connection:
         return connection.execute(statement).rowcount == 1
 
 
-def mark_final(engine: Engine, row_id: int, worker: str, *, state: OutboxState, reason: str,
-               now: dt.datetime, channel: str | None = None, chat_id: str | None = None) -> bool:
+def mark_final(
+    engine: Engine,
+    row_id: int,
+    worker: str,
+    *,
+    state: OutboxState,
+    reason: str,
+    now: dt.datetime,
+    channel: str | None = None,
+    chat_id: str | None = None,
+) -> bool:
     """`failed` or `cancelled`, with the reason in `error`."""
     values: dict[str, object] = {
-        "state": state, "error": reason, "lease_expires_at": None, "updated_at": now,
+        "state": state,
+        "error": reason,
+        "lease_expires_at": None,
+        "updated_at": now,
     }
     if channel is not None:
         values |= {"channel": channel, "chat_id": chat_id}
     with engine.begin() as connection:
-        return connection.execute(sa.update(outbox).where(_mine(row_id, worker)).values(**values)).rowcount == 1
+        return (
+            connection.execute(sa.update(outbox).where(_mine(row_id, worker)).values(**values)).rowcount == 1
+        )
 
 
 def renew_leases(engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta) -> int:
     """Extend the lease of every row `worker` still holds (it is alive and working on them)."""
     statement = (
         sa.update(outbox)
-        .where(outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING,
-               outbox.c.lease_expires_at >= now)
+        .where(
+            outbox.c.claimed_by == worker,
+            outbox.c.state == OutboxState.SENDING,
+            outbox.c.lease_expires_at >= now,
+        )
         .values(lease_expires_at=now + lease)
     )
     with engine.begin() as connection:
@@ -126,9 +165,16 @@ def release(engine: Engine, worker: str, now: dt.datetime, ids: list[int] | None
     condition = sa.and_(outbox.c.claimed_by == worker, outbox.c.state == OutboxState.SENDING)
     if ids is not None:
         condition = sa.and_(condition, outbox.c.id.in_(ids))
-    statement = sa.update(outbox).where(condition).values(
-        state=OutboxState.PENDING, claimed_by=None, lease_expires_at=None,
-        attempts=sa.case((outbox.c.attempts > 0, outbox.c.attempts - 1), else_=0), updated_at=now,
+    statement = (
+        sa.update(outbox)
+        .where(condition)
+        .values(
+            state=OutboxState.PENDING,
+            claimed_by=None,
+            lease_expires_at=None,
+            attempts=sa.case((outbox.c.attempts > 0, outbox.c.attempts - 1), else_=0),
+            updated_at=now,
+        )
     )
     with engine.begin() as connection:
         return connection.execute(statement).rowcount
@@ -139,8 +185,10 @@ def next_due(engine: Engine) -> dt.datetime | None:
     pending = sa.select(sa.func.min(outbox.c.next_attempt_at)).where(outbox.c.state == OutboxState.PENDING)
     leases = sa.select(sa.func.min(outbox.c.lease_expires_at)).where(outbox.c.state == OutboxState.SENDING)
     with engine.connect() as connection:
-        moments = [connection.execute(pending).scalar_one_or_none(),
-                   connection.execute(leases).scalar_one_or_none()]
+        moments = [
+            connection.execute(pending).scalar_one_or_none(),
+            connection.execute(leases).scalar_one_or_none(),
+        ]
     found = [_aware(m) for m in moments if m is not None]
     return min(found) if found else None
 

@@ -75,14 +75,28 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
     task_unit, report_unit, target_unit = (table_of(Unit).alias(n) for n in ("tu", "ru", "gu"))
     query = (
         sa.select(
-            outbox.c.id, outbox.c.kind, outbox.c.step, outbox.c.person_id, outbox.c.send_at, outbox.c.late,
-            outbox.c.payload, person.c.name.label("person_name"), person.c.language,
-            occ.c.state.label("occ_state"), occ.c.effective_due, occ.c.due_time,
-            plan.c.number.label("plan_number"), plan.c.title.label("plan_title"),
-            task.c.key.label("task_key"), task.c.title.label("task_title"), task_unit.c.name.label("task_unit"),
-            report.c.key.label("report_key"), report.c.text.label("report_text"),
+            outbox.c.id,
+            outbox.c.kind,
+            outbox.c.step,
+            outbox.c.person_id,
+            outbox.c.send_at,
+            outbox.c.late,
+            outbox.c.payload,
+            person.c.name.label("person_name"),
+            person.c.language,
+            occ.c.state.label("occ_state"),
+            occ.c.effective_due,
+            occ.c.due_time,
+            plan.c.number.label("plan_number"),
+            plan.c.title.label("plan_title"),
+            task.c.key.label("task_key"),
+            task.c.title.label("task_title"),
+            task_unit.c.name.label("task_unit"),
+            report.c.key.label("report_key"),
+            report.c.text.label("report_text"),
             report_unit.c.name.label("report_unit"),
-            target.c.key.label("target_key"), target.c.text.label("target_text"),
+            target.c.key.label("target_key"),
+            target.c.text.label("target_text"),
             target_unit.c.name.label("target_unit"),
         )
         .select_from(outbox)
@@ -104,20 +118,31 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
         bindings: dict[str, list[Binding]] = defaultdict(list)
         if people:
             found = connection.execute(
-                sa.select(chats.c.id, chats.c.person_id, chats.c.channel, chats.c.chat_id, chats.c.bound_at)
-                .where(chats.c.person_id.in_(people), chats.c.blocked_at.is_(None))
+                sa.select(
+                    chats.c.id, chats.c.person_id, chats.c.channel, chats.c.chat_id, chats.c.bound_at
+                ).where(chats.c.person_id.in_(people), chats.c.blocked_at.is_(None))
             )
             for b in found:
                 bindings[b.person_id].append(Binding(b.id, b.channel, b.chat_id, b.bound_at))
     contexts: dict[int, ReminderContext] = {}
     for row in rows:
         contexts[row.id] = ReminderContext(
-            id=row.id, kind=OutboxKind(row.kind), step=row.step, person_id=row.person_id,
-            person_name=row.person_name, language=row.language or "vi", send_at=row.send_at, late=row.late,
+            id=row.id,
+            kind=OutboxKind(row.kind),
+            step=row.step,
+            person_id=row.person_id,
+            person_name=row.person_name,
+            language=row.language or "vi",
+            send_at=row.send_at,
+            late=row.late,
             payload=row.payload,
             occurrence_state=OccurrenceState(row.occ_state) if row.occ_state is not None else None,
-            due=row.effective_due, due_time=row.due_time, plan_number=row.plan_number,
-            plan_title=row.plan_title, subject=_subject(row), bindings=tuple(bindings[row.person_id]),
+            due=row.effective_due,
+            due_time=row.due_time,
+            plan_number=row.plan_number,
+            plan_title=row.plan_title,
+            subject=_subject(row),
+            bindings=tuple(bindings[row.person_id]),
         )
     return contexts
 
@@ -142,8 +167,11 @@ def choose_binding(bindings: Sequence[Binding], available: Sequence[str]) -> Bin
         return None
 
     def rank(binding: Binding) -> tuple[int, float]:
-        preference = (CHANNEL_PREFERENCE.index(binding.channel) if binding.channel in CHANNEL_PREFERENCE
-                      else len(CHANNEL_PREFERENCE))
+        preference = (
+            CHANNEL_PREFERENCE.index(binding.channel)
+            if binding.channel in CHANNEL_PREFERENCE
+            else len(CHANNEL_PREFERENCE)
+        )
         return preference, -binding.bound_at.timestamp()
 
     return min(usable, key=rank)

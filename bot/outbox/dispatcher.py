@@ -12,8 +12,10 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -40,6 +42,10 @@ from bot.workcal import WorkCalendar
 log = logging.getLogger(__name__)
 
 
+class LeaseLost(Exception):
+    """This worker may no longer send the row (its lease ran out or is about to)."""
+
+
 def worker_id() -> str:
     """Unique per process start: host, pid and a random part (pids are reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -57,6 +63,20 @@ class DispatchConfig:
     retry_cap: float = DEFAULT_CAP_SECONDS
     drain_timeout: float = 15.0
     """On stop, how long sends already on the wire may take to finish."""
+    send_timeout: float = 15.0
+    """The longest one send may take; a send is only started while the lease has at least this
+    much (plus a second) left, so it cannot still be on the wire when another worker takes over."""
+
+    def __post_init__(self) -> None:
+        if self.lease.total_seconds() <= self.lease_margin:
+            raise ValueError(
+                f"the lease ({self.lease.total_seconds():g} s) must be longer than the send timeout "
+                f"plus one second ({self.lease_margin:g} s)"
+            )
+
+    @property
+    def lease_margin(self) -> float:
+        return self.send_timeout + 1.0
 
 
 @dataclass
@@ -98,6 +118,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._held: dict[int, float] = {}
+        """Row id → monotonic moment until which this worker may start sending it."""
+        # The lease heartbeat gets its own thread: it must not queue behind the sends' writes.
+        self._lease_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-lease")
 
     # --- control ------------------------------------------------------------------------------
 
@@ -117,13 +141,22 @@ class Dispatcher:
                 free = self.config.concurrency - len(self._in_flight)
                 if free > 0:
                     self._wake.clear()
+                    claimed_at = time.monotonic()
                     claimed = await asyncio.to_thread(
-                        store.claim, self.engine, self.worker, utcnow(), self.config.lease,
+                        store.claim,
+                        self.engine,
+                        self.worker,
+                        utcnow(),
+                        self.config.lease,
                         min(free, self.config.batch),
                     )
                     if claimed:
-                        contexts = await asyncio.to_thread(load_contexts, self.engine, [c.id for c in claimed])
+                        contexts = await asyncio.to_thread(
+                            load_contexts, self.engine, [c.id for c in claimed]
+                        )
+                        usable_until = claimed_at + self._lease_seconds - self.config.lease_margin
                         for row in claimed:
+                            self._held[row.id] = usable_until
                             task = asyncio.create_task(self._deliver(row, contexts.get(row.id)))
                             self._in_flight.add(task)
                             task.add_done_callback(self._in_flight.discard)
@@ -142,7 +175,12 @@ class Dispatcher:
         finally:
             await self._drain()
             heartbeat.cancel()
+            self._lease_thread.shutdown(wait=False)
         return self.stats
+
+    @property
+    def _lease_seconds(self) -> float:
+        return self.config.lease.total_seconds()
 
     async def _drain(self) -> None:
         """Let sends on the wire finish, then give back whatever this worker still holds."""
@@ -157,11 +195,24 @@ class Dispatcher:
             log.info("released %d claimed rows", released)
 
     async def _heartbeat(self) -> None:
-        period = max(self.config.lease.total_seconds() / 3, 0.2)
+        # Renew well before the sending window (lease minus margin) closes.
+        period = max(min(self._lease_seconds / 3, (self._lease_seconds - self.config.lease_margin) / 2), 0.1)
         while True:
             await asyncio.sleep(period)
+            started = time.monotonic()
             try:
-                await asyncio.to_thread(store.renew_leases, self.engine, self.worker, utcnow(), self.config.lease)
+                await asyncio.get_running_loop().run_in_executor(
+                    self._lease_thread,
+                    store.renew_leases,
+                    self.engine,
+                    self.worker,
+                    utcnow(),
+                    self.config.lease,
+                )
+                renewed_until = started + self._lease_seconds - self.config.lease_margin
+                for row_id, until in self._held.items():
+                    if until > started:  # still ours when the renewal ran
+                        self._held[row_id] = renewed_until
             except sa.exc.SQLAlchemyError as exc:  # the database may come back before the lease ends
                 log.warning("could not renew leases: %s", exc)
 
@@ -170,20 +221,32 @@ class Dispatcher:
     async def _deliver(self, row: store.Claimed, context: ReminderContext | None) -> None:
         try:
             await self._deliver_row(row, context)
+        except LeaseLost:
+            self.stats.lost_lease += 1
+            log.warning("outbox row %d not sent: its lease ran out before its turn", row.id)
         except Exception as exc:  # a bug must not kill the worker: the row retries later
             log.exception("unexpected error on outbox row %d", row.id)
             self.stats.errors.append(repr(exc))
             await self._retry(row, UNEXPECTED.format(error=exc), None)
+        finally:
+            self._held.pop(row.id, None)
 
     async def _deliver_row(self, row: store.Claimed, context: ReminderContext | None) -> None:
         if context is None:
             return
         if row.attempts > self.config.max_attempts:
-            await self._final(row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(
-                attempts=row.attempts - 1, error="(tiến trình gửi bị dừng giữa chừng)"))
+            await self._final(
+                row,
+                OutboxState.FAILED,
+                TOO_MANY_ATTEMPTS.format(
+                    attempts=row.attempts - 1, error="(tiến trình gửi bị dừng giữa chừng)"
+                ),
+            )
             return
         if context.occurrence_state not in (None, OccurrenceState.OPEN):
-            await self._final(row, OutboxState.CANCELLED, OCCURRENCE_CLOSED.format(state=context.occurrence_state))
+            await self._final(
+                row, OutboxState.CANCELLED, OCCURRENCE_CLOSED.format(state=context.occurrence_state)
+            )
             return
         target = self._route(context)
         if isinstance(target, str):
@@ -199,13 +262,25 @@ class Dispatcher:
             today = dt.datetime.now(self.tz).date()
             days_left = self.calendar.working_days_between(today, context.due)
         message = render_reminder(
-            context, days_left=days_left, html=channel.supports_buttons, buttons=channel.supports_buttons,
+            context,
+            days_left=days_left,
+            html=channel.supports_buttons,
+            buttons=channel.supports_buttons,
             tz=self.tz,
         )
         flood = self._flood[channel_name]
         try:
             async with flood.slot(chat_id):
-                sent = await channel.send(chat_id, message)
+                if time.monotonic() >= self._held.get(row.id, 0.0):
+                    # Another worker may hold the row by the time this send ends: leave it to them.
+                    raise LeaseLost
+                try:
+                    async with asyncio.timeout(self.config.send_timeout):
+                        sent = await channel.send(chat_id, message)
+                except TimeoutError as exc:
+                    raise TransientSendError(
+                        f"{channel_name}: no answer in {self.config.send_timeout:g} s"
+                    ) from exc
         except TransientSendError as exc:
             if exc.retry_after:
                 flood.pause(exc.retry_after)
@@ -217,8 +292,14 @@ class Dispatcher:
                 await asyncio.to_thread(_block_binding, self.engine, binding.id, utcnow())
             return
         done = await asyncio.to_thread(
-            store.mark_sent, self.engine, row.id, self.worker, channel=channel_name, chat_id=chat_id,
-            message_id=sent.message_id, now=utcnow(),
+            store.mark_sent,
+            self.engine,
+            row.id,
+            self.worker,
+            channel=channel_name,
+            chat_id=chat_id,
+            message_id=sent.message_id,
+            now=utcnow(),
         )
         if done:
             self.stats.sent += 1
@@ -240,20 +321,39 @@ class Dispatcher:
     async def _retry(self, row: store.Claimed, error: str, retry_after: float | None) -> None:
         now = utcnow()
         if row.attempts >= self.config.max_attempts:
-            await self._final(row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(attempts=row.attempts, error=error))
+            await self._final(
+                row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(attempts=row.attempts, error=error)
+            )
             return
         delay = retry_delay(row.attempts, retry_after, base=self.config.retry_base, cap=self.config.retry_cap)
         later = now + dt.timedelta(seconds=delay)
-        if await asyncio.to_thread(store.mark_retry, self.engine, row.id, self.worker, error=error,
-                                   next_attempt_at=later, now=now):
+        if await asyncio.to_thread(
+            store.mark_retry, self.engine, row.id, self.worker, error=error, next_attempt_at=later, now=now
+        ):
             self.stats.retried += 1
             if self._on_idle is not None:
                 self._on_idle(later)
 
-    async def _final(self, row: store.Claimed, state: OutboxState, reason: str, *,
-                     channel: str | None = None, chat_id: str | None = None) -> None:
-        done = await asyncio.to_thread(store.mark_final, self.engine, row.id, self.worker, state=state,
-                                       reason=reason, now=utcnow(), channel=channel, chat_id=chat_id)
+    async def _final(
+        self,
+        row: store.Claimed,
+        state: OutboxState,
+        reason: str,
+        *,
+        channel: str | None = None,
+        chat_id: str | None = None,
+    ) -> None:
+        done = await asyncio.to_thread(
+            store.mark_final,
+            self.engine,
+            row.id,
+            self.worker,
+            state=state,
+            reason=reason,
+            now=utcnow(),
+            channel=channel,
+            chat_id=chat_id,
+        )
         if done and state is OutboxState.FAILED:
             self.stats.failed += 1
             log.warning("outbox row %d failed: %s", row.id, reason)
@@ -265,5 +365,7 @@ def _block_binding(engine: Engine, binding_id: int, now: dt.datetime) -> None:
     table = table_of(ChatBinding)
     with engine.begin() as connection:
         connection.execute(
-            sa.update(table).where(table.c.id == binding_id, table.c.blocked_at.is_(None)).values(blocked_at=now)
+            sa.update(table)
+            .where(table.c.id == binding_id, table.c.blocked_at.is_(None))
+            .values(blocked_at=now)
         )

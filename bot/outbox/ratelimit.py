@@ -17,7 +17,7 @@ import asyncio
 import bisect
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 
@@ -71,10 +71,8 @@ class Window:
                 moments = [m for m in (self._frees[0] if self._frees else None, self._paused_until) if m]
                 later = [m - now for m in moments if m > now]
                 timeout = min(later) if later else None
-                try:
+                with suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout)
-                except TimeoutError:
-                    pass
 
     async def release(self, answered_at: float) -> None:
         async with self._changed:
@@ -88,13 +86,13 @@ class FloodControl:
 
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
-        self._overall = Window(limits.per_second, 1.0) if limits.per_second else None
+        # Always there, even without a rate: the platform's flood-control pause applies to it.
+        self._overall = Window(limits.per_second or 1_000_000, 1.0)
         self._chats: dict[str, Window] = {}
         self._groups: dict[str, Window] = {}
 
     def pause(self, seconds: float) -> None:
-        if self._overall is not None:
-            self._overall.pause(seconds)
+        self._overall.pause(seconds)
 
     def _gates(self, chat_id: str) -> list[Window]:
         gates: list[Window] = []
@@ -102,8 +100,7 @@ class FloodControl:
             gates.append(self._window(self._groups, chat_id, self.limits.group_per_minute, 60.0))
         if self.limits.chat_interval:
             gates.append(self._window(self._chats, chat_id, 1, self.limits.chat_interval))
-        if self._overall is not None:
-            gates.append(self._overall)  # last: never hold an overall slot while a chat is busy
+        gates.append(self._overall)  # last: never hold an overall slot while a chat is busy
         return gates
 
     @staticmethod

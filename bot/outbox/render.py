@@ -7,6 +7,8 @@ with numbered choices, for channels without buttons (Zalo, the console).
 
 from __future__ import annotations
 
+import html as markup
+import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,7 @@ from bot.i18n import translations
 from bot.outbox.context import ReminderContext
 
 DOMAIN = "reminders"
+_TAG = re.compile(r"<[^>]+>")
 TITLE_LIMIT = 120
 """Plan titles run to several lines; a reminder shows the start."""
 
@@ -35,7 +38,6 @@ CHOICES: tuple[tuple[str, str], ...] = (
     ("blocked", N_("Vướng mắc")),
     ("snooze", N_("Nhắc lại sau")),
 )
-
 
 
 def callback_data(row_id: int, choice: str) -> str:
@@ -65,16 +67,25 @@ def shorten(text: str, limit: int = TITLE_LIMIT) -> str:
 
 
 def render_reminder(
-    context: ReminderContext, *, days_left: int | None, html: bool, buttons: bool,
+    context: ReminderContext,
+    *,
+    days_left: int | None,
+    html: bool,
+    buttons: bool,
     tz: ZoneInfo,
 ) -> OutgoingMessage:
     """The message for one outbox row. `days_left` is in working days (negative: overdue)."""
     lang = context.language if context.language in ("vi", "en") else "vi"
     payload = context.payload or {}
     if context.kind is OutboxKind.DIGEST or "text" in payload:
-        # Digests are rendered by their own engine and stored whole in the payload.
-        mode = ParseMode.HTML if payload.get("parse_mode") == "html" and html else ParseMode.TEXT
-        return OutgoingMessage(str(payload.get("text", "")), mode)
+        # Digests are rendered by their own engine and stored whole in the payload: `text`
+        # (HTML when `parse_mode` is "html"), and optionally `plain` for channels without HTML.
+        text = str(payload.get("text", ""))
+        if payload.get("parse_mode") == "html":
+            if html:
+                return OutgoingMessage(text, ParseMode.HTML)
+            text = str(payload.get("plain") or markup.unescape(_TAG.sub("", text)))
+        return OutgoingMessage(text, ParseMode.TEXT)
     subject = context.subject
     values = {
         "kind": context.kind.value,
@@ -98,8 +109,10 @@ def render_reminder(
     if buttons and context.kind is not OutboxKind.ESCALATION:
         labels = values["choices"]
         assert isinstance(labels, list)
-        made = [Button(str(label), callback_data(context.id, choice))
-                for (choice, _), label in zip(CHOICES, labels, strict=True)]
+        made = [
+            Button(str(label), callback_data(context.id, choice))
+            for (choice, _), label in zip(CHOICES, labels, strict=True)
+        ]
         rows = (tuple(made[:2]), tuple(made[2:]))
     return OutgoingMessage(text, ParseMode.HTML if html else ParseMode.TEXT, rows)
 

@@ -16,9 +16,11 @@ from bot.people.invites import (
     NewInvite,
     create_invite,
     redeem_invite,
+    welcome_message,
     who_is,
 )
 from bot.people.permissions import can_invite, can_report, can_request_digest, can_view
+from bot.people.reports import FiledReport, file_report
 from bot.people.tasks import OverdueTask, TaskDue, overdue_for, tasks_for
 from bot.people.updates import Attachment, FiledUpdate, SourceMessage, file_update, split_note
 
@@ -27,6 +29,7 @@ __all__ = [
     "Attachment",
     "AttemptLimiter",
     "DirectoryError",
+    "FiledReport",
     "FiledUpdate",
     "InviteRefused",
     "NewInvite",
@@ -42,6 +45,7 @@ __all__ = [
     "can_request_digest",
     "can_view",
     "create_invite",
+    "file_report",
     "file_update",
     "generate_code",
     "hash_code",
@@ -50,5 +54,6 @@ __all__ = [
     "redeem_invite",
     "split_note",
     "tasks_for",
+    "welcome_message",
     "who_is",
 ]

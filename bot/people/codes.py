@@ -25,9 +25,11 @@ def generate_code() -> str:
 
 
 def normalize_code(text: str) -> str | None:
-    """The eight symbols of a code as typed (any case, spaces, dashes, full-width letters), or None
-    when the text cannot be a code."""
-    folded = unicodedata.normalize("NFKC", text).upper()
+    """The eight symbols of a code as typed (any case, spaces, dashes, full-width letters, after
+    `/start`), or None when the text cannot be a code."""
+    folded = unicodedata.normalize("NFKC", text).upper().strip()
+    if folded.startswith("/START"):  # Telegram's deep link arrives as `/start CODE`
+        folded = folded.removeprefix("/START")
     symbols = "".join(char for char in folded if char not in _IGNORED)
     if len(symbols) != LENGTH or any(char not in ALPHABET for char in symbols):
         return None

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from bot.people.messages import render
 
 
+@runtime_checkable
+class Localized(Protocol):
+    """A value shown in a message that has its own wording per language."""
+
+    def render(self, lang: str) -> str: ...
+
+
 @dataclass(frozen=True)
 class Msg:
-    """A message id and its values; a value may itself be a `Msg` (translated along with it)."""
+    """A message id and its values; a value may itself be `Localized` (a `Msg`, a period…)."""
 
     template: str
     values: dict[str, object] = field(default_factory=dict)
 
     def render(self, lang: str) -> str:
-        values = {key: value.render(lang) if isinstance(value, Msg) else value
+        values = {key: value.render(lang) if isinstance(value, Localized) else value
                   for key, value in self.values.items()}
         return render(lang, self.template, **values)
 

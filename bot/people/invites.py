@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.db.models import ChatBinding, Invite, Person
+from bot.db.models import ChatBinding, Invite, Person, Unit
 from bot.people.codes import generate_code, hash_code, normalize_code
 from bot.people.directory import find_person, find_unit, parse_role
 from bot.people.errors import DirectoryError, InviteRefused, Msg, RefusalReason, msg
@@ -32,6 +32,8 @@ from bot.people.messages import (
     TOO_MANY_ATTEMPTS,
     UNIT_OR_ROLE_MISSING,
     UNNAMED,
+    WELCOME,
+    render,
 )
 from bot.plans.model import Role
 from bot.plans.names import slugify
@@ -239,6 +241,12 @@ def _redeem(
         person.updated_at = now
     session.flush()
     return person
+
+
+def welcome_message(session: Session, person: Person, lang: str) -> str:
+    """What the bot says once a chat is bound."""
+    unit = session.get(Unit, person.unit_id)
+    return render(lang, WELCOME, name=person.name, unit=unit.name if unit is not None else person.unit_id)
 
 
 def who_is(session: Session, channel: str, chat_id: str) -> Person | None:

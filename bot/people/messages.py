@@ -92,3 +92,18 @@ ROLE_NAMES = {
     "chief": N_("chánh văn phòng"),
     "admin": N_("quản trị"),
 }
+
+NOT_A_REPORTER = N_(
+    "Đơn vị của anh/chị ({unit}) không phải nộp báo cáo định kỳ nào trong các kế hoạch đang theo dõi, "
+    "nên chưa ghi nhận gì. Nếu đây là nhầm lẫn, hãy báo quản trị viên của cơ quan."
+)
+NO_REPORT_PERIOD = N_(
+    "Không thấy kỳ báo cáo {period} nào mà đơn vị {unit} phải nộp, nên chưa ghi nhận gì. Hãy ghi rõ kỳ, "
+    "ví dụ «đã nộp báo cáo tháng 11/2026» hoặc «đã nộp báo cáo quý III/2026»."
+)
+NO_OPEN_REPORT = N_(
+    "Đơn vị {unit} không có kỳ báo cáo nào đang chờ nộp, nên chưa ghi nhận gì. Hãy ghi rõ kỳ, ví dụ "
+    "«đã nộp báo cáo tháng 11/2026»."
+)
+WHICH_REPORT = N_("Đơn vị {unit} có nhiều báo cáo {period}; anh/chị đã nộp báo cáo nào? {choices}")
+ANY_PERIOD = N_("đang chờ")

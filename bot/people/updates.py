@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -25,6 +26,7 @@ from bot.db.updates import record_update
 from bot.people.errors import NotAllowed, NotUnderstood, msg
 from bot.people.messages import NO_STATUS, NOT_ALLOWED_REPORT, NOT_UNDERSTOOD
 from bot.people.permissions import can_report
+from bot.reminders.closing import close_task_occurrences
 
 EVIDENCE_MARK = "[nhacviec] "
 
@@ -66,10 +68,12 @@ def file_update(
     source_message: SourceMessage,
     attachments: tuple[Attachment, ...] | list[Attachment] = (),
     now: dt.datetime,
+    tz: ZoneInfo | None = None,
 ) -> FiledUpdate:
     """Check the person may report on the task, then append the update to its history.
 
     Raises `NotAllowed` or `NotUnderstood` (nothing is written) — their `message(lang)` says why.
+    `tz` is the office's time zone (default: the settings'), for the occurrences it closes.
     """
     if not can_report(session, person, task):
         raise NotAllowed(NOT_ALLOWED_REPORT, task=task.key, title=task.title, unit=person.unit_id)
@@ -85,7 +89,9 @@ def file_update(
         session, task, status, at=now, source=source_message.channel, percent=understanding.percent,
         note=join_note(understanding.note, source_message, attachments), author_person_id=person.id,
     )
-    session.flush()
+    # Done (or reported for this period) answers the task's open occurrences: close them and
+    # cancel their pending reminders (the reminder engine's rule).
+    close_task_occurrences(session, update.task_id, now, tz=tz)
     shown = previous if previous is not None and previous.author_person_id != person.id else None
     return FiledUpdate(update=update, previous=shown)
 

@@ -212,8 +212,8 @@ def _materialize_batch(
     outbox_rows: list[dict[str, Any]] = []
     for occurrence_id, spec in open_specs:
         messages = planner.messages(spec)
-        rows = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
-        outbox_rows.extend(row for row in rows if row["idempotency_key"] not in present)
+        candidates = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
+        outbox_rows.extend(row for row in candidates if row["idempotency_key"] not in present)
     outbox = table(db.OutboxMessage)
     for batch in chunked(outbox_rows, 5000):
         added = insert_ignoring_duplicates(session, outbox, list(batch), "idempotency_key", "id")

@@ -23,6 +23,8 @@ from bot.schedules import ReportingCycle, ReportingCycles
 
 LOOKBACK = dt.timedelta(days=45)
 """Periods due this long ago are still materialised: their overdue nags may not be over yet."""
+PROGRESS_LOOKBACK = dt.timedelta(days=14)
+"""A check-in due on a day off is asked for on the next working day: keep the last two weeks'."""
 LONG_HORIZON = dt.timedelta(days=365)
 
 
@@ -102,9 +104,10 @@ def series_for(subject: Subject, plan: PlanInfo, cycles: ReportingCycles, today:
 
 
 def window(series: Series, today: dt.date, horizon_end: dt.date) -> tuple[dt.date, dt.date]:
-    """The dates to materialise: progress check-ins only ahead, deadlines a little back too."""
+    """The dates to materialise: deadlines from a little back (their nags may still run), progress
+    check-ins from two weeks back (one due on a day off is asked for days later)."""
     if series.kind is OccurrenceKind.PROGRESS:
-        return today, horizon_end
+        return today - PROGRESS_LOOKBACK, horizon_end
     return today - LOOKBACK, horizon_end
 
 

@@ -97,8 +97,14 @@ class _Server(ThreadingHTTPServer):
 class FakeBotApi:
     """The server. Thread-safe; start/stop it, or use it as a context manager."""
 
-    def __init__(self, *, limits: Limits | None = None, latency: float = 0.0, hang_seconds: float = 30.0,
-                 token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        limits: Limits | None = None,
+        latency: float = 0.0,
+        hang_seconds: float = 30.0,
+        token: str | None = None,
+    ) -> None:
         self.limits = limits or Limits()
         self.latency = latency
         """Seconds every call takes before it is answered (to widen race windows in tests)."""
@@ -117,8 +123,12 @@ class FakeBotApi:
     def start(self) -> FakeBotApi:
         handler = type("Handler", (_Handler,), {"api": self})
         self._server = _Server(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-bot-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-bot-api",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -221,11 +231,21 @@ class FakeBotApi:
         state, params = self._state, call.params
         match call.method:
             case "getMe":
-                return self._answer(call, 200, _ok({
-                    "id": 123456, "is_bot": True, "first_name": "Nhắc việc (fake)", "username": "fake_bot",
-                    "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False,
-                }))
+                return self._answer(
+                    call,
+                    200,
+                    _ok(
+                        {
+                            "id": 123456,
+                            "is_bot": True,
+                            "first_name": "Nhắc việc (fake)",
+                            "username": "fake_bot",
+                            "can_join_groups": True,
+                            "can_read_all_group_messages": False,
+                            "supports_inline_queries": False,
+                        }
+                    ),
+                )
             case "sendMessage":
                 chat = call.chat_id
                 if chat is None or not str(params.get("text", "")).strip():
@@ -244,8 +264,11 @@ class FakeBotApi:
             case "editMessageReplyMarkup" | "editMessageText":
                 if "inline_message_id" in params:
                     return self._answer(call, 200, _ok(True))
-                return self._answer(call, 200, _ok(_message(int(params.get("message_id", 0)),
-                                                            str(params.get("chat_id", 0)), params)))
+                return self._answer(
+                    call,
+                    200,
+                    _ok(_message(int(params.get("message_id", 0)), str(params.get("chat_id", 0)), params)),
+                )
             case "answerCallbackQuery" | "deleteWebhook" | "close" | "logOut" | "setMyCommands":
                 if call.method == "deleteWebhook":
                     state.webhook_url = ""
@@ -254,8 +277,17 @@ class FakeBotApi:
                 state.webhook_url = str(params.get("url", ""))
                 return self._answer(call, 200, _ok(True))
             case "getWebhookInfo":
-                return self._answer(call, 200, _ok({"url": state.webhook_url, "has_custom_certificate": False,
-                                                    "pending_update_count": len(state.updates)}))
+                return self._answer(
+                    call,
+                    200,
+                    _ok(
+                        {
+                            "url": state.webhook_url,
+                            "has_custom_certificate": False,
+                            "pending_update_count": len(state.updates),
+                        }
+                    ),
+                )
             case "getUpdates":
                 offset = int(params.get("offset", 0) or 0)
                 state.updates = [u for u in state.updates if int(u["update_id"]) >= offset]
@@ -304,14 +336,19 @@ def _error(code: int, description: str) -> dict[str, Any]:
 
 def _flood(wait: float) -> dict[str, Any]:
     retry_after = max(1, int(wait + 0.999))  # the Bot API speaks whole seconds
-    return {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}",
-            "parameters": {"retry_after": retry_after}}
+    return {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
 
 
 def _message(message_id: int, chat: str, params: dict[str, Any]) -> dict[str, Any]:
     chat_number = int(chat) if chat.lstrip("-").isdigit() else 0
     message: dict[str, Any] = {
-        "message_id": message_id, "date": int(time.time()),
+        "message_id": message_id,
+        "date": int(time.time()),
         "chat": {"id": chat_number, "type": "group" if chat_number < 0 else "private"},
     }
     if "text" in params:

@@ -32,46 +32,90 @@ class World:
 
 
 def build_world(
-    engine: Engine, *, people: int = 3, occurrences: int = 1, first_due: dt.date = dt.date(2017, 6, 30),
-    languages: Sequence[str] = ("vi",), bind: bool = True, channel: str = "telegram",
+    engine: Engine,
+    *,
+    people: int = 3,
+    occurrences: int = 1,
+    first_due: dt.date = dt.date(2017, 6, 30),
+    languages: Sequence[str] = ("vi",),
+    bind: bool = True,
+    channel: str = "telegram",
 ) -> World:
     now = dt.datetime.now(dt.UTC)
     stamps = {"created_at": now, "updated_at": now}
     with Session(engine) as session:
         session.add(db.Unit(id="so-khdt", name=UNIT_NAME, **stamps))
-        session.add(db.Plan(id="kh-04-2017", path="plans/kh-04-2017.yaml", issuer="UBND tỉnh Thanh Hóa",
-                            number="04/KH-UBND", issued=dt.date(2017, 1, 10), title=PLAN_TITLE, **stamps))
+        session.add(
+            db.Plan(
+                id="kh-04-2017",
+                path="plans/kh-04-2017.yaml",
+                issuer="UBND tỉnh Thanh Hóa",
+                number="04/KH-UBND",
+                issued=dt.date(2017, 1, 10),
+                title=PLAN_TITLE,
+                **stamps,
+            )
+        )
         session.flush()
-        task = db.Task(plan_id="kh-04-2017", key="III.2.c", position=1, title=TASK_TITLE, lead_unit_id="so-khdt",
-                       **stamps)
+        task = db.Task(
+            plan_id="kh-04-2017",
+            key="III.2.c",
+            position=1,
+            title=TASK_TITLE,
+            lead_unit_id="so-khdt",
+            **stamps,
+        )
         session.add(task)
         person_ids = [f"p{i:04d}" for i in range(people)]
         for index, person_id in enumerate(person_ids):
-            session.add(db.Person(id=person_id, name=f"Cán bộ {index}", unit_id="so-khdt",
-                                  language=languages[index % len(languages)], **stamps))
+            session.add(
+                db.Person(
+                    id=person_id,
+                    name=f"Cán bộ {index}",
+                    unit_id="so-khdt",
+                    language=languages[index % len(languages)],
+                    **stamps,
+                )
+            )
         session.flush()
         assert task.id is not None
         occurrence_rows = []
         for index in range(occurrences):
             due = first_due + dt.timedelta(days=index)
-            occurrence = db.Occurrence(key=f"task:{task.id}:{due.isoformat()}", plan_id="kh-04-2017", task_id=task.id,
-                                       kind=db.OccurrenceKind.DEADLINE, due=due, effective_due=due, **stamps)
+            occurrence = db.Occurrence(
+                key=f"task:{task.id}:{due.isoformat()}",
+                plan_id="kh-04-2017",
+                task_id=task.id,
+                kind=db.OccurrenceKind.DEADLINE,
+                due=due,
+                effective_due=due,
+                **stamps,
+            )
             session.add(occurrence)
             occurrence_rows.append(occurrence)
         chats: dict[str, str] = {}
         if bind:
             for index, person_id in enumerate(person_ids):
                 chats[person_id] = str(100_000 + index)
-                session.add(db.ChatBinding(person_id=person_id, channel=channel, chat_id=chats[person_id],
-                                           bound_at=now))
+                session.add(
+                    db.ChatBinding(
+                        person_id=person_id, channel=channel, chat_id=chats[person_id], bound_at=now
+                    )
+                )
         session.commit()
         occurrence_ids = [o.id for o in occurrence_rows if o.id is not None]
         return World(task.id, occurrence_ids, person_ids, chats)
 
 
 def add_reminders(
-    engine: Engine, world: World, *, send_at: dt.datetime, kind: db.OutboxKind = db.OutboxKind.BEFORE,
-    step: int = 3, occurrences: Sequence[int] | None = None, people: Sequence[str] | None = None,
+    engine: Engine,
+    world: World,
+    *,
+    send_at: dt.datetime,
+    kind: db.OutboxKind = db.OutboxKind.BEFORE,
+    step: int = 3,
+    occurrences: Sequence[int] | None = None,
+    people: Sequence[str] | None = None,
 ) -> list[int]:
     """One pending row per (occurrence, person), people varying fastest (round robin over chats)."""
     table: sa.Table = getattr(db.OutboxMessage, "__table__")  # noqa: B009
@@ -79,18 +123,32 @@ def add_reminders(
     rows = []
     for occurrence_id in occurrences if occurrences is not None else world.occurrence_ids:
         for person_id in people if people is not None else world.people:
-            rows.append({
-                "idempotency_key": f"occ{occurrence_id}|{person_id}|{kind.value}:{step}", "kind": kind,
-                "step": step, "occurrence_id": occurrence_id, "person_id": person_id, "send_at": send_at,
-                "state": db.OutboxState.PENDING, "next_attempt_at": send_at, "attempts": 0, "late": False,
-                "created_at": now, "updated_at": now,
-            })
+            rows.append(
+                {
+                    "idempotency_key": f"occ{occurrence_id}|{person_id}|{kind.value}:{step}",
+                    "kind": kind,
+                    "step": step,
+                    "occurrence_id": occurrence_id,
+                    "person_id": person_id,
+                    "send_at": send_at,
+                    "state": db.OutboxState.PENDING,
+                    "next_attempt_at": send_at,
+                    "attempts": 0,
+                    "late": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     with engine.begin() as connection:
         for start in range(0, len(rows), 500):
             connection.execute(sa.insert(table), rows[start : start + 500])
-        found = connection.execute(sa.select(table.c.id).where(table.c.idempotency_key.in_(
-            [r["idempotency_key"] for r in rows]))) if len(rows) <= 900 else connection.execute(
-            sa.select(table.c.id))
+        found = (
+            connection.execute(
+                sa.select(table.c.id).where(table.c.idempotency_key.in_([r["idempotency_key"] for r in rows]))
+            )
+            if len(rows) <= 900
+            else connection.execute(sa.select(table.c.id))
+        )
         return sorted(row.id for row in found)
 
 

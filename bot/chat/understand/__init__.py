@@ -80,6 +80,8 @@ def understand_reply(text: str, *, now_date: dt.date, lang: str = "vi") -> Under
     status, choices = _decide(cues, percent)
     if bad_percent is not None:
         status, choices = None, ALL_STATUSES  # `150%` is a slip: ask rather than guess
+    if status is None and (report is not None or snooze is not None) and bad_percent is None:
+        choices = ()  # `chưa xong, nhắc lại sau 3 ngày`: the snooze is the point, no need to ask
     if status is None and not choices and report is None and snooze is None:
         choices = ALL_STATUSES
     understanding = Understanding(
@@ -92,19 +94,20 @@ def understand_reply(text: str, *, now_date: dt.date, lang: str = "vi") -> Under
 
 
 def _negated(matches: list[Match]) -> set[int]:
-    """Start positions of the cues a negation turns around."""
+    """Start positions of the cues a negation turns around, and of negations that turn nothing
+    (a bare `chưa` / `not yet` answering "done yet?")."""
     negated: set[int] = set()
     for index, match in enumerate(matches):
         if Cue.NEGATION not in match.cues or match.start in negated:
             continue
+        target = None
         for later in matches[index + 1 :]:
-            if later.start - match.end >= NEGATION_REACH:
+            if later.start - match.end >= NEGATION_REACH or Cue.NEGATION in later.cues:
                 break
             if later.cues & _NEGATABLE:
-                negated.add(later.start)
+                target = later.start
                 break
-            if Cue.NEGATION in later.cues:
-                break
+        negated.add(match.start if target is None else target)
     return negated
 
 
@@ -187,7 +190,7 @@ def _decide(
     for match, negated in cues:
         signals = match.cues
         if negated:
-            if signals & {Cue.DONE, Cue.SUBMIT}:
+            if signals & {Cue.DONE, Cue.SUBMIT} or Cue.NEGATION in signals:
                 not_done = True
             elif signals & {Cue.START, Cue.PROGRESS}:
                 seen.add(TaskStatus.NOT_STARTED)
@@ -202,8 +205,6 @@ def _decide(
             seen.add(TaskStatus.NOT_STARTED)
         elif Cue.ACK in signals:
             acknowledged = True
-        elif Cue.NEGATION in signals and len(cues) == 1:
-            not_done = True  # a bare `chưa` / `not yet` answering "done yet?"
     if TaskStatus.BLOCKED in seen:
         return TaskStatus.BLOCKED, ()
     if percent is not None:

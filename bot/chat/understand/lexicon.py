@@ -38,7 +38,8 @@ class Cue(Enum):
 _PHRASES: dict[Cue, tuple[str, ...]] = {
     Cue.DONE: (
         "xong", "lam xong", "thuc hien xong", "da xong", "hoan thanh", "hoan tat", "ket thuc",
-        "da gui", "da nop", "done", "finished", "finish", "completed", "complete", "all done",
+        "da gui", "da nop", "da trinh", "da ban hanh", "da phe duyet",
+        "done", "finished", "finish", "completed", "complete", "all done",
         "👍", "✅", "✔", "☑", "💯",
     ),
     Cue.PROGRESS: (

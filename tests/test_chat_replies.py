@@ -1,0 +1,61 @@
+"""The confirmations the bot sends once it understood a reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.chat.replies import confirmation, period_label
+from bot.chat.understand import PeriodKind, ReportPeriod, understand_reply
+from bot.datefmt import long_date
+from bot.db.models import TaskStatus
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def test_a_status_with_percent_and_note_is_read_back() -> None:
+    understanding = understand_reply("dang lam 60%, vuong mac: cho so lieu", now_date=TODAY)
+    assert confirmation(understanding, task_title="Rà soát quy hoạch", lang="vi").splitlines() == [
+        "Đã ghi nhận nhiệm vụ «Rà soát quy hoạch»: vướng mắc (60%).",
+        "Ghi chú: cho so lieu",
+    ]
+    assert confirmation(understanding, task_title="Rà soát quy hoạch", lang="en").splitlines() == [
+        "Recorded for «Rà soát quy hoạch»: blocked (60%).",
+        "Note: cho so lieu",
+    ]
+
+
+def test_an_earlier_report_by_someone_else_is_mentioned() -> None:
+    understanding = understand_reply("xong", now_date=TODAY)
+    text = confirmation(
+        understanding, task_title="Đề án", lang="vi", replaced=("Trần Thị B", TaskStatus.IN_PROGRESS)
+    )
+    assert text.splitlines() == [
+        "Đã ghi nhận nhiệm vụ «Đề án»: hoàn thành.",
+        "(Trước đó Trần Thị B báo: đang thực hiện.)",
+    ]
+
+
+def test_reports_and_snoozes_are_read_back_with_their_dates() -> None:
+    report = understand_reply("đã nộp báo cáo quý 3", now_date=TODAY)
+    assert confirmation(report, task_title=None, lang="vi") == "Đã ghi nhận: đã nộp báo cáo quý III/2026."
+    assert (
+        confirmation(report, task_title=None, lang="en") == "Recorded: the report for Q3 2026 was submitted."
+    )
+    snooze = understand_reply("nhắc lại sau 2 ngày", now_date=TODAY)
+    assert confirmation(snooze, task_title="Đề án", lang="vi") == (
+        f"Sẽ nhắc lại vào {long_date(TODAY + dt.timedelta(days=2), 'vi')}."
+    )
+    hours = understand_reply("remind me in 3 hours", now_date=TODAY)
+    assert confirmation(hours, task_title="Đề án", lang="en") == "I will remind you again in 3 hour(s)."
+
+
+def test_period_labels() -> None:
+    assert [
+        period_label(ReportPeriod(kind, number, 2026), "vi")
+        for kind, number in (
+            (PeriodKind.MONTH, 11),
+            (PeriodKind.HALF, 1),
+            (PeriodKind.HALF, 2),
+            (PeriodKind.YEAR, 1),
+        )
+    ] == ["tháng 11/2026", "6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "năm 2026"]

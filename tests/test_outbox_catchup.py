@@ -1,0 +1,102 @@
+"""After downtime only the latest reminder per deadline and person goes out, marked late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.channels.telegram import TelegramChannel
+from bot.db.models import OutboxKind, OutboxState
+from bot.outbox.catchup import catch_up
+from bot.outbox.dispatcher import DispatchConfig, Dispatcher
+from bot.workcal import WorkCalendar
+from tests.fakes import FakeBotApi
+from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows
+
+GRACE = dt.timedelta(minutes=10)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+def seed_downtime(engine: Engine) -> tuple[dt.datetime, dict[str, list[int]]]:
+    """Two deadlines × two people; each pair missed three reminders (3 and 1 days before, due)."""
+    now = dt.datetime.now(dt.UTC)
+    world = build_world(engine, people=2, occurrences=2)
+    ids = {
+        "3 days before": add_reminders(engine, world, send_at=now - dt.timedelta(days=3), step=3),
+        "1 day before": add_reminders(engine, world, send_at=now - dt.timedelta(days=1), step=1),
+        "due": add_reminders(engine, world, send_at=now - dt.timedelta(hours=2), kind=OutboxKind.DUE, step=0),
+        "recent": add_reminders(
+            engine,
+            world,
+            send_at=now - dt.timedelta(minutes=1),
+            kind=OutboxKind.OVERDUE,
+            step=1,
+            occurrences=world.occurrence_ids[:1],
+            people=world.people[:1],
+        ),
+        "future": add_reminders(
+            engine, world, send_at=now + dt.timedelta(days=1), kind=OutboxKind.OVERDUE, step=2
+        ),
+    }
+    return now, ids
+
+
+def test_only_the_latest_missed_reminder_per_deadline_and_person_survives(engine: Engine) -> None:
+    now, ids = seed_downtime(engine)
+    result = catch_up(engine, now, GRACE)
+    assert (result.late, result.cancelled) == (4, 8)
+    rows = {row.id: row for row in outbox_rows(engine)}
+    for row_id in ids["3 days before"] + ids["1 day before"]:
+        assert (rows[row_id].state, rows[row_id].error) == (OutboxState.CANCELLED, "đã có nhắc mới hơn")
+    for row_id in ids["due"]:
+        assert rows[row_id].state == OutboxState.PENDING and rows[row_id].late
+    # Within the grace period, or not due yet: untouched.
+    for row_id in ids["recent"] + ids["future"]:
+        assert rows[row_id].state == OutboxState.PENDING and not rows[row_id].late
+
+
+def test_catching_up_twice_changes_nothing_more(engine: Engine) -> None:
+    now, _ = seed_downtime(engine)
+    catch_up(engine, now, GRACE)
+    before = outbox_rows(engine)
+    again = catch_up(engine, now, GRACE)
+    assert again.cancelled == 0
+    assert outbox_rows(engine) == before
+
+
+async def test_the_late_reminder_says_it_is_late(engine: Engine, api: FakeBotApi) -> None:
+    now, ids = seed_downtime(engine)
+    catch_up(engine, now, GRACE)
+    telegram = TelegramChannel("1:LATE", api.url, timeout=2.0)
+    await telegram.start()
+    try:
+        d = Dispatcher(
+            engine,
+            {"telegram": telegram},
+            calendar=WorkCalendar(),
+            tz=ZoneInfo("Asia/Ho_Chi_Minh"),
+            config=DispatchConfig(lease=dt.timedelta(seconds=5), send_timeout=2.5),
+        )
+        stats = await d.run(until_idle=True)
+    finally:
+        await telegram.close()
+    assert stats.sent == 5  # 4 late "due" reminders and the recent one; nothing cancelled went out
+    texts = {
+        int(c.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1]): c.params[
+            "text"
+        ]
+        for c in api.delivered()
+    }
+    assert set(texts) == set(ids["due"] + ids["recent"])
+    for row_id in ids["due"]:
+        assert "(trễ: nhắc này lẽ ra gửi lúc" in texts[row_id]
+    assert "trễ" not in texts[ids["recent"][0]]
