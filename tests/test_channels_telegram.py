@@ -126,3 +126,12 @@ async def test_tokens_never_reach_the_log(
     assert caplog.records, "httpx/PTB logged nothing at DEBUG"
     assert any("/bot***/sendMessage" in r.getMessage() for r in caplog.records)
     assert all(TOKEN not in r.getMessage() and "TEST-token" not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_platform_hiccup_at_start_is_retried(api: FakeBotApi) -> None:
+    api.fail_next(1, "500")
+    api.fail_next(1, "429", retry_after=1)
+    telegram = TelegramChannel(TOKEN, api.url, timeout=2.0)
+    await telegram.start()
+    await telegram.close()
+    assert [call.status for call in api.calls_to("getMe")] == [500, 429, 200]

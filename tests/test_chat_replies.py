@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 
+import pytest
+
+import bot.chat.messages as chat_messages
+import bot.people.messages as people_messages
 from bot.chat.replies import confirmation, period_label
 from bot.chat.understand import PeriodKind, ReportPeriod, understand_reply
 from bot.datefmt import long_date
 from bot.db.models import TaskStatus
+from bot.i18n import translations
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -39,7 +45,8 @@ def test_reports_and_snoozes_are_read_back_with_their_dates() -> None:
     report = understand_reply("đã nộp báo cáo quý 3", now_date=TODAY)
     assert confirmation(report, task_title=None, lang="vi") == "Đã ghi nhận: đã nộp báo cáo quý III/2026."
     assert (
-        confirmation(report, task_title=None, lang="en") == "Recorded: the report for Q3 2026 was submitted."
+        confirmation(report, task_title=None, lang="en")
+        == "Recorded: the report for quarter III of 2026 was submitted."
     )
     snooze = understand_reply("nhắc lại sau 2 ngày", now_date=TODAY)
     assert confirmation(snooze, task_title="Đề án", lang="vi") == (
@@ -59,3 +66,19 @@ def test_period_labels() -> None:
             (PeriodKind.YEAR, 1),
         )
     ] == ["tháng 11/2026", "6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "năm 2026"]
+
+
+@pytest.mark.parametrize("module", [chat_messages, people_messages], ids=lambda module: module.DOMAIN)
+def test_every_chat_and_people_message_has_an_english_translation(module: ModuleType) -> None:
+    english = translations("en", module.DOMAIN)
+    texts = [value for name, value in vars(module).items() if name.isupper() and isinstance(value, str)]
+    texts += [
+        value
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, dict)
+        for value in value.values()
+    ]
+    texts = [text for text in texts if text != module.DOMAIN]
+    assert len(texts) >= 10
+    for text in texts:
+        assert english.gettext(text) != text, text

@@ -127,9 +127,15 @@ def test_an_invite_for_a_new_person_creates_them_in_the_unit_and_stores_only_the
 
 
 def test_an_invite_for_a_directory_person_keeps_their_unit_and_role(synced: Engine) -> None:
-    invite(synced, person_id="nguyen-van-a")
+    with Session(synced) as session, session.begin():
+        code, created = create_invite(
+            session, unit_id=None, role=None, person_id="nguyen-van-a", now=NOW, ttl_days=7
+        )
+        assert normalize_code(code) is not None
+        created_id = created.id
     with Session(synced) as session:
         stored = session.exec(select(Invite)).one()
+        assert stored.id == created_id
         assert stored.person_id == "nguyen-van-a"
         assert len(session.exec(select(Person)).all()) == 2  # nobody new
 

@@ -11,7 +11,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.chat.understand import understand_reply
-from bot.db.models import Occurrence, OccurrenceKind, Person, Task, TaskStatus, TaskUpdate
+from bot.db.models import (
+    Occurrence,
+    OccurrenceKind,
+    Person,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    TaskUpdateAttachment,
+)
 from bot.people import (
     Attachment,
     NotAllowed,
@@ -24,7 +32,6 @@ from bot.people import (
     create_invite,
     file_update,
     overdue_for,
-    split_note,
     tasks_for,
 )
 from bot.plans.loader import load_workspace
@@ -231,16 +238,13 @@ def test_a_status_update_from_chat_is_appended_with_its_evidence(office: Engine)
             (TaskStatus.IN_PROGRESS, 70, tc.id, "zalo"),
         ]
         assert (target.status, target.status_percent) == (TaskStatus.IN_PROGRESS, 70)
-        note, evidence = split_note(history[0].note)
-        assert note == "chờ số liệu Sở Tài chính"
-        assert evidence == {
-            "message": "telegram:1001:77",
-            "attachments": [
-                {"kind": "photo", "file_id": "AgACAgUAAx0", "file_name": None},
-                {"kind": "document", "file_id": "BQACAgUAAx", "file_name": "bao-cao.pdf"},
-            ],
-        }
-        assert split_note(history[1].note) == (None, {"message": "zalo:z-9:m-1", "attachments": []})
+        assert history[0].note == "chờ số liệu Sở Tài chính"
+        assert [row.source_ref for row in history] == ["telegram:1001:77", "zalo:z-9:m-1"]
+        evidence = session.exec(select(TaskUpdateAttachment).order_by(col(TaskUpdateAttachment.id))).all()
+        assert [(row.update_id, row.channel, row.kind, row.file_id, row.file_name) for row in evidence] == [
+            (history[0].id, "telegram", "photo", "AgACAgUAAx0", None),
+            (history[0].id, "telegram", "document", "BQACAgUAAx", "bao-cao.pdf"),
+        ]
 
 
 @pytest.mark.parametrize("text", ["ok", "hôm nay trời đẹp", "x" * 3000, "chưa xong"])

@@ -132,3 +132,52 @@ def test_sigterm_stops_cleanly_and_gives_back_the_leases(
     assert 10 <= len(sent) < len(ids)
     assert all(row.attempts == 0 for row in rows if row.state == OutboxState.PENDING)
     assert len(api.delivered()) == len(sent)
+
+
+def test_at_start_the_planner_runs_on_the_database(sqlite: tuple[str, Engine], tmp_path: Path) -> None:
+    url, _ = sqlite
+    result = subprocess.run(
+        [*NHACVIEC, "run", "--once", "--lang", "en"],
+        env=run_env(url),
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Could not extend" not in result.stdout
+    assert "Stopped: 0 messages sent, 0 retries scheduled, 0 failed." in result.stdout
+    assert "Neither Telegram nor Zalo is configured" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("vi", "OUTBOX_LEASE_SECONDS=3 phải lớn hơn TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
+        ("en", "OUTBOX_LEASE_SECONDS=3 must be greater than TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
+    ],
+)
+def test_a_lease_shorter_than_a_send_is_refused_with_the_settings_to_fix(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    env = run_env(f"sqlite:///{tmp_path / 'x.db'}", OUTBOX_LEASE_SECONDS="3", TELEGRAM_TIMEOUT_SECONDS="10")
+    result = subprocess.run(
+        [*NHACVIEC, "run", "--once", "--lang", lang],
+        env=env,
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_engine_setting_is_named(tmp_path: Path) -> None:
+    env = run_env(f"sqlite:///{tmp_path / 'x.db'}", OUTBOX_BATCH="nhiều")
+    result = subprocess.run(
+        [*NHACVIEC, "run", "--once"], env=env, cwd=tmp_path, text=True, capture_output=True, timeout=120
+    )
+    assert result.returncode == 2
+    assert "Cài đặt không hợp lệ (trong tệp .env hoặc biến môi trường): OUTBOX_BATCH:" in result.stderr

@@ -6,6 +6,7 @@ suite's fake): the bot calls `<root>/bot<token>/<method>`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import warnings
@@ -76,14 +77,21 @@ class TelegramChannel:
         """The PTB bot, for the chat engine to share (one connection pool per token)."""
         return self._bot
 
-    async def start(self) -> None:
-        try:
-            await self._bot.initialize()
-        except InvalidToken as exc:
-            # PTB's message quotes the token: never pass it on.
-            raise ChannelError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
-        except TelegramError as exc:
-            raise ChannelError(self._clean(f"Telegram: {exc.message}")) from exc
+    async def start(self, attempts: int = 5) -> None:
+        """Check the token with getMe; a platform hiccup (429, 5xx, timeout) is retried a few times."""
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._bot.initialize()
+                return
+            except InvalidToken as exc:
+                # PTB's message quotes the token: never pass it on.
+                raise ChannelError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
+            except TelegramError as exc:
+                error = classify(exc)
+                if isinstance(error, PermanentSendError) or attempt == attempts:
+                    raise ChannelError(self._clean(f"Telegram: {exc.message}")) from exc
+                retry_after = error.retry_after if isinstance(error, TransientSendError) else None
+                await asyncio.sleep(retry_after or min(2.0 ** (attempt - 1), 10.0))
 
     def _clean(self, text: str) -> str:
         return text.replace(self._token, "***")

@@ -45,7 +45,6 @@ ASK_ANY = N_(
     "(«đang làm 60%») hoặc vướng mắc («vướng mắc: thiếu kinh phí»)."
 )
 BAD_PERCENT = N_("Tỷ lệ «{value}%» không hợp lệ: phần trăm phải từ 0 đến 100. Chọn: {choices}.")
-CHOICE = N_("{number}) {label}")
 
 RECORDED_STATUS = N_("Đã ghi nhận nhiệm vụ «{task}»: {status}.")
 RECORDED_STATUS_PERCENT = N_("Đã ghi nhận nhiệm vụ «{task}»: {status} ({percent}%).")

@@ -31,8 +31,7 @@ def period_label(period: ReportPeriod, lang: str) -> str:
     if period.kind is PeriodKind.MONTH:
         return render(lang, PERIOD_MONTH, number=period.number, year=period.year)
     if period.kind is PeriodKind.QUARTER:
-        roman = _ROMAN[period.number]
-        return render(lang, PERIOD_QUARTER, roman=roman, number=period.number, year=period.year)
+        return render(lang, PERIOD_QUARTER, roman=_ROMAN[period.number], year=period.year)
     if period.kind is PeriodKind.HALF:
         return render(lang, PERIOD_FIRST_HALF if period.number == 1 else PERIOD_SECOND_HALF, year=period.year)
     return render(lang, PERIOD_YEAR, year=period.year)

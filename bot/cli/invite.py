@@ -16,7 +16,7 @@ from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.db.migrate import ensure_schema
-from bot.db.models import Unit
+from bot.db.models import Person, Unit
 from bot.people import DirectoryError, create_invite
 from bot.people.messages import (
     EMPTY_DATABASE,
@@ -55,30 +55,31 @@ def invite_command(
             if session.exec(select(Unit).limit(1)).first() is None:
                 fail(render(language, EMPTY_DATABASE), code=1)
             try:
-                created = create_invite(
+                code, invite = create_invite(
                     session, unit_id=unit, role=role, name=name, person_id=person, now=now,
                     ttl_days=settings.invite_ttl_days,
                 )
             except DirectoryError as exc:
                 fail(exc.message(language), code=1)
-            invited = created.person
+            invited = session.get(Person, invite.person_id)
+            assert invited is not None  # a foreign key
             unit_row = session.get(Unit, invited.unit_id)
             unit_name = unit_row.name if unit_row is not None else invited.unit_id
             role_name = render(language, ROLE_NAMES[invited.role.value])
             person_name = invited.name
-            expires_at = created.invite.expires_at
+            expires_at = invite.expires_at
     expires = format_datetime(expires_at, "HH:mm, dd/MM/yyyy", tzinfo=settings.tz, locale=language)
     # Names come from people: printed as text, never as Rich markup.
     out.print(escape(render(language, INVITE_CREATED, name=person_name, unit=unit_name, role=role_name)))
-    out.print(created.code)
+    out.print(code)
     out.print(escape(render(language, INVITE_EXPIRES, expires=expires, timezone=settings.timezone)))
     username, problem = telegram_username(settings)
     if username is not None:
-        link = f"https://t.me/{username}?start={created.code}"
+        link = f"https://t.me/{username}?start={code}"
         out.print(escape(render(language, INVITE_TELEGRAM, link=link)))
     elif problem is not None:
         err.print(escape(render(language, TELEGRAM_UNKNOWN, detail=problem)))
-    out.print(escape(render(language, INVITE_ZALO, code=created.code)))
+    out.print(escape(render(language, INVITE_ZALO, code=code)))
 
 
 def telegram_username(settings: Settings) -> tuple[str | None, str | None]:

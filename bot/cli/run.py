@@ -15,7 +15,16 @@ from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.db import errors, migrate
-from bot.engine.messages import CHANNEL_FAILED, CONSOLE_ONLY, STARTED, STOPPED, ZALO_NOT_READY, render
+from bot.engine.messages import (
+    CHANNEL_FAILED,
+    CONSOLE_ONLY,
+    INVALID_SETTING,
+    LEASE_TOO_SHORT,
+    STARTED,
+    STOPPED,
+    ZALO_NOT_READY,
+    render,
+)
 from bot.engine.runner import ChannelStartError, RunOptions, run_engine
 from bot.engine.settings import EngineSettings
 from bot.settings import get_settings
@@ -42,10 +51,14 @@ def run_command(
     try:
         engine_settings = EngineSettings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])).upper() or 'OUTBOX'}: {e['msg']}" for e in exc.errors()
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        fail(render(language, INVALID_SETTING, problems=problems), code=2)
+    if engine_settings.lease_too_short:
+        minimum = engine_settings.telegram_timeout_seconds + 2
+        fail(
+            render(language, LEASE_TOO_SHORT, lease=engine_settings.outbox_lease_seconds, minimum=minimum),
+            code=2,
         )
-        fail(f"Cài đặt không hợp lệ trong .env hoặc biến môi trường — {problems}", code=2)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -264,6 +264,22 @@ class TaskUpdate(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=sa.Text)
     source: str
     """Where the update came from: `telegram`, `zalo`, `cli`, `import`…"""
+    source_ref: str | None = None
+    """The chat message it came from (`telegram:<chat id>:<message id>`), for tracing and replies."""
+
+
+class TaskUpdateAttachment(SQLModel, table=True):
+    """Evidence sent with an update (a document or photo): a reference to the platform's file."""
+
+    __tablename__ = "task_update_attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="task_updates.id", index=True)
+    channel: str
+    kind: str
+    """`document` or `photo`."""
+    file_id: str
+    file_name: str | None = None
 
 
 # --- Deadline occurrences and the reminder outbox (reminder engine) ---------------------------

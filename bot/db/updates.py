@@ -19,6 +19,7 @@ def record_update(
     percent: int | None = None,
     note: str | None = None,
     author_person_id: str | None = None,
+    source_ref: str | None = None,
 ) -> TaskUpdate:
     """Append an update to the task's history and keep `tasks.status` equal to the latest one.
 
@@ -30,7 +31,7 @@ def record_update(
         raise ValueError(f"percent must be between 0 and 100, got {percent}")
     update = TaskUpdate(
         task_id=task.id, author_person_id=author_person_id, at=at, status=status,
-        percent=percent, note=note, source=source,
+        percent=percent, note=note, source=source, source_ref=source_ref,
     )
     session.add(update)
     if task.status_at is None or at >= task.status_at:

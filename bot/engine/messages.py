@@ -27,3 +27,10 @@ CATCH_UP = N_(
 )
 HORIZON_FAILED = N_("Không mở rộng được lịch nhắc: {error}. Các nhắc đã có vẫn được gửi.")
 STOPPED = N_("Đã dừng: {sent} tin đã gửi, {retried} hẹn gửi lại, {failed} thất bại.")
+INVALID_SETTING = N_(
+    "Cài đặt không hợp lệ (trong tệp .env hoặc biến môi trường): {problems}. Sửa rồi chạy lại."
+)
+LEASE_TOO_SHORT = N_(
+    "OUTBOX_LEASE_SECONDS={lease:g} phải lớn hơn TELEGRAM_TIMEOUT_SECONDS + 2 ({minimum:g}): một lần gửi "
+    "phải xong trước khi hết hạn giữ tin. Tăng OUTBOX_LEASE_SECONDS (mặc định 60) trong tệp .env."
+)

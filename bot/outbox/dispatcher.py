@@ -120,8 +120,6 @@ class Dispatcher:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._held: dict[int, float] = {}
         """Row id → monotonic moment until which this worker may start sending it."""
-        # The lease heartbeat gets its own thread: it must not queue behind the sends' writes.
-        self._lease_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-lease")
 
     # --- control ------------------------------------------------------------------------------
 
@@ -135,7 +133,9 @@ class Dispatcher:
 
     async def run(self, *, until_idle: bool = False) -> DispatchStats:
         """Dispatch until `stop()`; with `until_idle`, until no row is due and none in flight."""
-        heartbeat = asyncio.create_task(self._heartbeat())
+        # The lease heartbeat gets its own thread: it must not queue behind the sends' writes.
+        lease_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-lease")
+        heartbeat = asyncio.create_task(self._heartbeat(lease_thread))
         try:
             while not self._stopping:
                 free = self.config.concurrency - len(self._in_flight)
@@ -175,7 +175,7 @@ class Dispatcher:
         finally:
             await self._drain()
             heartbeat.cancel()
-            self._lease_thread.shutdown(wait=False)
+            lease_thread.shutdown(wait=False)
         return self.stats
 
     @property
@@ -194,7 +194,7 @@ class Dispatcher:
         if released:
             log.info("released %d claimed rows", released)
 
-    async def _heartbeat(self) -> None:
+    async def _heartbeat(self, thread: ThreadPoolExecutor) -> None:
         # Renew well before the sending window (lease minus margin) closes.
         period = max(min(self._lease_seconds / 3, (self._lease_seconds - self.config.lease_margin) / 2), 0.1)
         while True:
@@ -202,7 +202,7 @@ class Dispatcher:
             started = time.monotonic()
             try:
                 await asyncio.get_running_loop().run_in_executor(
-                    self._lease_thread,
+                    thread,
                     store.renew_leases,
                     self.engine,
                     self.worker,
@@ -271,6 +271,8 @@ class Dispatcher:
         flood = self._flood[channel_name]
         try:
             async with flood.slot(chat_id):
+                if self._stopping:
+                    return  # not on the wire yet: the row is given back when the worker stops
                 if time.monotonic() >= self._held.get(row.id, 0.0):
                     # Another worker may hold the row by the time this send ends: leave it to them.
                     raise LeaseLost

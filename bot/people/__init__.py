@@ -22,7 +22,7 @@ from bot.people.invites import (
 from bot.people.permissions import can_invite, can_report, can_request_digest, can_view
 from bot.people.reports import FiledReport, file_report
 from bot.people.tasks import OverdueTask, TaskDue, overdue_for, tasks_for
-from bot.people.updates import Attachment, FiledUpdate, SourceMessage, file_update, split_note
+from bot.people.updates import Attachment, FiledUpdate, SourceMessage, file_update
 
 __all__ = [
     "DEFAULT_LIMITER",
@@ -52,7 +52,6 @@ __all__ = [
     "normalize_code",
     "overdue_for",
     "redeem_invite",
-    "split_note",
     "tasks_for",
     "welcome_message",
     "who_is",

@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 import threading
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -85,12 +85,12 @@ class AttemptLimiter:
 DEFAULT_LIMITER = AttemptLimiter()
 
 
-@dataclass(frozen=True, slots=True)
-class NewInvite:
+class NewInvite(NamedTuple):
+    """`(code, invite)`."""
+
     code: str
     """`BKQ7-M2XH`: shown once, never stored."""
     invite: Invite
-    person: Person
 
 
 def create_invite(
@@ -103,8 +103,9 @@ def create_invite(
     now: dt.datetime,
     ttl_days: int = 7,
 ) -> NewInvite:
-    """A new single-use code for a directory person (`person_id`), or for a new person of `unit_id`
-    with `role` (created now, `origin = "invite"`). Raises `DirectoryError` with a suggestion."""
+    """`(code, invite)`: a new single-use code for a directory person (`person_id`), or for a new
+    person of `unit_id` with `role` (created now, `origin = "invite"`, id `inv-<name>-<hex>`).
+    Raises `DirectoryError` (unknown unit, person or role: with a suggestion and what exists)."""
     if person_id is not None:
         person = find_person(session, person_id)
         _check_matches_directory(session, person, unit_id, role)
@@ -120,7 +121,7 @@ def create_invite(
     )
     session.add(invite)
     session.flush()
-    return NewInvite(code=code, invite=invite, person=person)
+    return NewInvite(code=code, invite=invite)
 
 
 def _check_matches_directory(

@@ -1,34 +1,26 @@
 """Recording a status update that arrived in chat.
 
 History is append-only (`bot.db.updates.record_update`): a new update never replaces an earlier
-one, and the task's current status follows the latest. The schema has no attachments table yet,
-so the evidence — the chat message the update came from and the files sent with it (channel file
-ids) — is kept at the end of the update's note as one structured line:
-
-    <the person's note>
-    [nhacviec] {"message": "telegram:12345:678", "attachments": [{"kind": "photo", "file_id": "…"}]}
-
-`split_note` reads it back.
+one, and the task's current status follows the latest. The evidence is kept beside it: the chat
+message it came from (`task_updates.source_ref`) and the files sent with it, as references to the
+platform's files (`task_update_attachments`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from bot.chat.understand import Understanding
-from bot.db.models import Person, Task, TaskStatus, TaskUpdate
+from bot.db.models import Person, Task, TaskStatus, TaskUpdate, TaskUpdateAttachment
 from bot.db.updates import record_update
 from bot.people.errors import NotAllowed, NotUnderstood, msg
 from bot.people.messages import NO_STATUS, NOT_ALLOWED_REPORT, NOT_UNDERSTOOD
 from bot.people.permissions import can_report
 from bot.reminders.closing import close_task_occurrences
-
-EVIDENCE_MARK = "[nhacviec] "
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +79,16 @@ def file_update(
     ).first()
     update = record_update(
         session, task, status, at=now, source=source_message.channel, percent=understanding.percent,
-        note=join_note(understanding.note, source_message, attachments), author_person_id=person.id,
+        note=understanding.note, author_person_id=person.id, source_ref=source_message.reference(),
+    )
+    session.flush()
+    assert update.id is not None
+    session.add_all(
+        TaskUpdateAttachment(
+            update_id=update.id, channel=source_message.channel, kind=item.kind,
+            file_id=item.file_id, file_name=item.file_name,
+        )
+        for item in attachments
     )
     # Done (or reported for this period) answers the task's open occurrences: close them and
     # cancel their pending reminders (the reminder engine's rule).
@@ -95,27 +96,3 @@ def file_update(
     shown = previous if previous is not None and previous.author_person_id != person.id else None
     return FiledUpdate(update=update, previous=shown)
 
-
-def join_note(
-    note: str | None, source: SourceMessage, attachments: tuple[Attachment, ...] | list[Attachment]
-) -> str:
-    evidence = {"message": source.reference(), "attachments": [asdict(item) for item in attachments]}
-    line = EVIDENCE_MARK + json.dumps(evidence, ensure_ascii=False, separators=(", ", ": "))
-    return f"{note}\n{line}" if note else line
-
-
-def split_note(stored: str | None) -> tuple[str | None, dict[str, object] | None]:
-    """The person's note and the evidence (message reference, attachments) of a stored note."""
-    if stored is None:
-        return None, None
-    head, _, last = stored.rpartition("\n")
-    candidate = last if last.startswith(EVIDENCE_MARK) else None
-    if candidate is None:
-        return stored, None
-    try:
-        evidence = json.loads(candidate[len(EVIDENCE_MARK) :])
-    except json.JSONDecodeError:
-        return stored, None
-    if not isinstance(evidence, dict):
-        return stored, None
-    return (head or None), evidence

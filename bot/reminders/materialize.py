@@ -33,7 +33,14 @@ from bot.reminders.planning import OccurrenceSpec, PlannedMessage, Planner, load
 from bot.reminders.reasons import CloseReason, due_changed
 from bot.reminders.recipients import load_registry
 from bot.reminders.series import Series
-from bot.reminders.sqlbulk import cancel_pending, chunked, insert_ignoring_duplicates, set_state, table
+from bot.reminders.sqlbulk import (
+    cancel_pending,
+    chunked,
+    insert_ignoring_duplicates,
+    insert_many_ignoring_duplicates,
+    set_state,
+    table,
+)
 from bot.reminders.subjects import Subject, SubjectKind, load_plans, load_subjects
 from bot.schedules import ScheduleDefaults, load_schedule_defaults
 from bot.workcal import WorkCalendar
@@ -216,8 +223,7 @@ def _materialize_batch(
         outbox_rows.extend(row for row in candidates if row["idempotency_key"] not in present)
     outbox = table(db.OutboxMessage)
     for batch in chunked(outbox_rows, 5000):
-        added = insert_ignoring_duplicates(session, outbox, list(batch), "idempotency_key", "id")
-        report.reminders_added += len(added)
+        report.reminders_added += insert_many_ignoring_duplicates(session, outbox, list(batch), "idempotency_key")
 
 
 def series_kind(series: Series | None) -> OccurrenceKind | None:

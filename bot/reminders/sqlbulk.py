@@ -48,6 +48,22 @@ def insert_ignoring_duplicates(
     return list(result.all())
 
 
+def insert_many_ignoring_duplicates(session: Session, table: sa.Table, rows: list[dict[str, Any]], unique: str
+                                    ) -> int:
+    """Like `insert_ignoring_duplicates`, without RETURNING (one executemany: faster); returns how
+    many rows were inserted."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=[unique])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=[unique])
+    else:
+        raise NotImplementedError(f"nhacviec supports SQLite and PostgreSQL, not {dialect}")
+    return _rowcount(session.execute(statement, rows))
+
+
 def cancel_pending(
     session: Session, occurrence_ids: Sequence[int], reason: str, now: dt.datetime,
     person_ids: Sequence[str] | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.chat.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, CHOICE, EMPTY, TOO_LONG, render, status_label
+from bot.chat.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, EMPTY, TOO_LONG, render, status_label
 from bot.chat.understand.lexicon import VOCABULARY, Cue
 from bot.chat.understand.matching import Match, find_cues
 from bot.chat.understand.model import (
@@ -229,7 +229,7 @@ def _decide(
 
 def _with_question(understanding: Understanding, lang: str, bad_percent: str | None) -> Understanding:
     choices = ", ".join(
-        render(lang, CHOICE, number=number, label=status_label(status, lang))
+        f"{number}) {status_label(status, lang)}"
         for number, status in enumerate(understanding.choices, start=1)
     )
     if bad_percent is not None:
