@@ -162,7 +162,8 @@ def test_a_saturday_deadline_reminds_the_lead_unit_on_working_days_and_escalates
     assert len([row for row in rows if row.person_id == "cv-a"]) == len(lead)
     assert not [row for row in rows if row.person_id == "gd-b"]
     # Escalation: the leader in charge and the monitoring office, 3 working days late.
-    escalations = {(row.person_id, in_local(row.send_at)) for row in rows if row.kind is OutboxKind.ESCALATION}
+    escalations = {
+        (row.person_id, in_local(row.send_at)) for row in rows if row.kind is OutboxKind.ESCALATION}
     assert escalations == {("pct", local(2026, 7, 2)), ("chanh-vp", local(2026, 7, 2))}
     assert all(CALENDAR.is_working_day(in_local(row.send_at).date()) for row in rows)
     assert all(row.state is OutboxState.PENDING and row.next_attempt_at == row.send_at and not row.late

@@ -13,8 +13,8 @@ from bot.cli import plans_check as _plans_check  # noqa: F401
 from bot.cli import plans_import as _plans_import  # noqa: F401
 from bot.cli import plans_show as _plans_show  # noqa: F401
 from bot.cli import plans_sync as _plans_sync  # noqa: F401
-from bot.cli import schedule as _schedule  # noqa: F401
 from bot.cli import run as _run  # noqa: F401
+from bot.cli import schedule as _schedule  # noqa: F401
 from bot.cli.app import app
 
 

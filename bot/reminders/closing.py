@@ -20,7 +20,7 @@ from bot.reminders.reasons import CloseReason
 from bot.reminders.series import series_for
 from bot.reminders.sqlbulk import cancel_pending, set_state, table
 from bot.reminders.status_rule import close_reason
-from bot.reminders.subjects import SubjectKind, load_plans, load_subjects
+from bot.reminders.subjects import load_plans, load_subjects
 from bot.schedules import ReportingCycles, load_schedule_defaults
 
 
@@ -62,10 +62,7 @@ def close_task_occurrences(
     task = session.get(db.Task, task_id)
     if task is None:
         raise LookupError(f"no task with id {task_id}")
-    subject = next(
-        (s for s in load_subjects(session, [task.plan_id]) if s.kind is SubjectKind.TASK and s.id == task_id),
-        None,
-    )
+    subject = next(iter(load_subjects(session, [task.plan_id], task_id=task_id)), None)
     plans = load_plans(session, [task.plan_id])
     if subject is None or task.plan_id not in plans:
         return []

@@ -86,6 +86,9 @@ def schedule_line(report: MaterializeReport, lang: str) -> str:
     )
 
 
+_ExistingBySubject = dict[tuple[SubjectKind, int], list[_Existing]]
+
+
 def build_planner(
     session: Session,
     now: dt.datetime,
@@ -154,8 +157,19 @@ def _materialize_batch(
     for subject in subjects:
         for spec in planner.occurrences(subject, series_of[(subject.kind, subject.id)]):
             wanted[spec.key] = spec
-
     existing = _existing(session, subjects)
+    added = _insert_occurrences(session, wanted, existing, now, report)
+    live = _supersede_stale(session, planner, subjects, series_of, wanted, existing, now, report)
+    live += [(occurrence_id, wanted[key]) for key, occurrence_id in added.items()]
+    still_open = _close_answered(session, planner, series_of, live, now, report)
+    _insert_reminders(session, planner, still_open, now, report)
+
+
+def _insert_occurrences(
+    session: Session, wanted: dict[str, OccurrenceSpec], existing: _ExistingBySubject, now: dt.datetime,
+    report: MaterializeReport,
+) -> dict[str, int]:
+    """Insert the wanted occurrences not there yet; returns the new ones' ids by key."""
     known = {row.key for rows in existing.values() for row in rows}
     new_rows = [
         {
@@ -169,61 +183,79 @@ def _materialize_batch(
     ]
     inserted = insert_ignoring_duplicates(session, table(db.Occurrence), new_rows, "key", "id")
     report.occurrences_added += len(inserted)
-    ids = {key: occurrence_id for occurrence_id, key in inserted}
+    return {key: occurrence_id for occurrence_id, key in inserted}
 
+
+def _supersede_stale(
+    session: Session, planner: Planner, subjects: Sequence[Subject],
+    series_of: dict[tuple[SubjectKind, int], Series | None], wanted: dict[str, OccurrenceSpec],
+    existing: _ExistingBySubject, now: dt.datetime, report: MaterializeReport,
+) -> list[tuple[int, OccurrenceSpec]]:
+    """Supersede the open occurrences the plan no longer calls for; returns the others."""
     closing: dict[str, list[int]] = defaultdict(list)
     live: list[tuple[int, OccurrenceSpec]] = []
     for subject in subjects:
         series = series_of[(subject.kind, subject.id)]
-        rows = existing.get((subject.kind, subject.id), [])
-        new_once = series.once if series is not None and series.once is not None else None
-        for row in rows:
+        new_once = series.once if series is not None else None
+        for row in existing.get((subject.kind, subject.id), []):
             if row.state is not OccurrenceState.OPEN:
                 continue
             if not _keeps(row, series, wanted, planner.today):
-                reason = (due_changed(row.due, new_once)
-                          if new_once is not None and row.kind is series_kind(series) and row.due != new_once
-                          else CloseReason.NO_LONGER_DUE.value)
+                moved = new_once is not None and row.kind is series_kind(series) and row.due != new_once
+                reason = CloseReason.NO_LONGER_DUE.value
+                if moved and new_once is not None:
+                    reason = due_changed(row.due, new_once)
                 closing[reason].append(row.id)
                 continue
-            kept = wanted.get(row.key)
-            if kept is not None:
-                spec = kept
-            else:
+            spec = wanted.get(row.key)
+            if spec is None:
                 assert series is not None  # `_keeps` holds only with a series
                 spec = planner.spec(subject, series, row.due, None)
             live.append((row.id, spec))
-    live.extend((occurrence_id, wanted[key]) for key, occurrence_id in ids.items())
-
-    superseded_ids = [i for reason, group in closing.items() for i in group]
-    report.occurrences_superseded += set_state(session, superseded_ids, OccurrenceState.SUPERSEDED, now)
+    stale = [occurrence_id for group in closing.values() for occurrence_id in group]
+    report.occurrences_superseded += set_state(session, stale, OccurrenceState.SUPERSEDED, now)
     for reason, group in closing.items():
         report.reminders_cancelled += cancel_pending(session, group, reason, now)
+    return live
 
+
+def _close_answered(
+    session: Session, planner: Planner, series_of: dict[tuple[SubjectKind, int], Series | None],
+    live: list[tuple[int, OccurrenceSpec]], now: dt.datetime, report: MaterializeReport,
+) -> list[tuple[int, OccurrenceSpec]]:
+    """Close the occurrences the task's status answers (done, progress given); returns the rest."""
     done: dict[CloseReason, list[int]] = defaultdict(list)
-    open_specs: list[tuple[int, OccurrenceSpec]] = []
+    still_open: list[tuple[int, OccurrenceSpec]] = []
     for occurrence_id, spec in live:
         series = series_of[(spec.subject.kind, spec.subject.id)]
         close = planner.close_reason(spec.subject, spec.kind, spec.due, series)
         if close is None:
-            open_specs.append((occurrence_id, spec))
+            still_open.append((occurrence_id, spec))
         else:
             done[close].append(occurrence_id)
     for close, group in done.items():
         report.occurrences_closed += set_state(session, group, close.state, now)
         report.reminders_cancelled += cancel_pending(session, group, close.value, now)
+    return still_open
 
-    submitted = _submitted_units(session, [i for i, spec in open_specs if spec.kind is OccurrenceKind.REPORT])
+
+def _insert_reminders(
+    session: Session, planner: Planner, still_open: list[tuple[int, OccurrenceSpec]], now: dt.datetime,
+    report: MaterializeReport,
+) -> None:
+    reports = [occurrence_id for occurrence_id, spec in still_open if spec.kind is OccurrenceKind.REPORT]
+    submitted = _submitted_units(session, reports)
     # Reading the keys that exist is far cheaper than letting every duplicate hit the conflict.
-    present = _outbox_keys(session, [occurrence_id for occurrence_id, _ in open_specs])
+    present = _outbox_keys(session, [occurrence_id for occurrence_id, _ in still_open])
     outbox_rows: list[dict[str, Any]] = []
-    for occurrence_id, spec in open_specs:
+    for occurrence_id, spec in still_open:
         messages = planner.messages(spec)
         candidates = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
         outbox_rows.extend(row for row in candidates if row["idempotency_key"] not in present)
     outbox = table(db.OutboxMessage)
     for batch in chunked(outbox_rows, 5000):
-        report.reminders_added += insert_many_ignoring_duplicates(session, outbox, list(batch), "idempotency_key")
+        added = insert_many_ignoring_duplicates(session, outbox, list(batch), "idempotency_key")
+        report.reminders_added += added
 
 
 def series_kind(series: Series | None) -> OccurrenceKind | None:
@@ -273,9 +305,7 @@ def _row(message: PlannedMessage, person_id: str, occurrence_id: int, now: dt.da
     }
 
 
-def _existing(
-    session: Session, subjects: Sequence[Subject]
-) -> dict[tuple[SubjectKind, int], list[_Existing]]:
+def _existing(session: Session, subjects: Sequence[Subject]) -> _ExistingBySubject:
     occurrences = table(db.Occurrence)
     found: dict[tuple[SubjectKind, int], list[_Existing]] = defaultdict(list)
     for kind, column_name in _SUBJECT_COLUMN.items():

@@ -84,7 +84,7 @@ class Planner:
         self.today = today
         self.horizon_end = add_months(today, horizon_months)
         self._policies: dict[tuple[str, str | None], ReminderPolicy] = {}
-        self._reminders: dict[tuple[dt.date, int], list[PlannedReminder]] = {}
+        self._reminders: dict[tuple[dt.date, tuple[object, ...]], list[PlannedReminder]] = {}
         self._effective: dict[dt.date, dt.date] = {}
 
     # Occurrences -------------------------------------------------------------------------------
@@ -134,7 +134,9 @@ class Planner:
         return policy
 
     def _planned(self, effective_due: dt.date, policy: ReminderPolicy) -> list[PlannedReminder]:
-        cache_key = (effective_due, id(policy))
+        # By value: 200 units with the same policy share one computation per date.
+        cache_key = (effective_due, (tuple(policy.before), policy.send_at, policy.overdue_every,
+                                     policy.overdue_max, policy.escalate_after))
         planned = self._reminders.get(cache_key)
         if planned is None:
             planned = plan_reminders(effective_due, policy, self.calendar, self.tz)

@@ -130,8 +130,9 @@ def _links(session: Session, links_table: sa.Table, owner: str, owners: sa.Table
     return {owner_id: tuple(units) for owner_id, units in links.items()}
 
 
-def load_subjects(session: Session, plan_ids: list[str]) -> list[Subject]:
-    """Every active task, reporting obligation and target of the plans, in plan order."""
+def load_subjects(session: Session, plan_ids: list[str], *, task_id: int | None = None) -> list[Subject]:
+    """Every active task, reporting obligation and target of the plans, in plan order (or only
+    the task `task_id`, for the chat layer's check after an update)."""
     subjects: list[Subject] = []
     tasks = table(db.Task)
     support = _links(session, table(db.TaskSupportUnit), "task_id", tasks, plan_ids)
@@ -141,6 +142,8 @@ def load_subjects(session: Session, plan_ids: list[str]) -> list[Subject]:
         .where(tasks.c.plan_id.in_(plan_ids), tasks.c.archived_at.is_(None))
         .order_by(tasks.c.plan_id, tasks.c.position)
     )
+    if task_id is not None:
+        query = query.where(tasks.c.id == task_id)
     for row in session.execute(query):
         subjects.append(Subject(
             SubjectKind.TASK, row.id, row.plan_id, row.key, row.title,
@@ -148,6 +151,8 @@ def load_subjects(session: Session, plan_ids: list[str]) -> list[Subject]:
             row.leader_person_id, row.deadline_kind, row.due, row.due_time, recurrence_of(*row[-5:]),
             done=row.status == db.TaskStatus.DONE, status_at=row.status_at,
         ))
+    if task_id is not None:
+        return subjects
 
     reports = table(db.ReportingObligation)
     who = _links(session, table(db.ReportingUnit), "reporting_id", reports, plan_ids)

@@ -42,9 +42,8 @@ def build_world(
     channel: str = "telegram",
 ) -> World:
     now = dt.datetime.now(dt.UTC)
-    stamps = {"created_at": now, "updated_at": now}
     with Session(engine) as session:
-        session.add(db.Unit(id="so-khdt", name=UNIT_NAME, **stamps))
+        session.add(db.Unit(id="so-khdt", name=UNIT_NAME, created_at=now, updated_at=now))
         session.add(
             db.Plan(
                 id="kh-04-2017",
@@ -53,7 +52,8 @@ def build_world(
                 number="04/KH-UBND",
                 issued=dt.date(2017, 1, 10),
                 title=PLAN_TITLE,
-                **stamps,
+                created_at=now,
+                updated_at=now,
             )
         )
         session.flush()
@@ -63,7 +63,8 @@ def build_world(
             position=1,
             title=TASK_TITLE,
             lead_unit_id="so-khdt",
-            **stamps,
+            created_at=now,
+            updated_at=now,
         )
         session.add(task)
         person_ids = [f"p{i:04d}" for i in range(people)]
@@ -74,7 +75,8 @@ def build_world(
                     name=f"Cán bộ {index}",
                     unit_id="so-khdt",
                     language=languages[index % len(languages)],
-                    **stamps,
+                    created_at=now,
+                    updated_at=now,
                 )
             )
         session.flush()
@@ -89,7 +91,8 @@ def build_world(
                 kind=db.OccurrenceKind.DEADLINE,
                 due=due,
                 effective_due=due,
-                **stamps,
+                created_at=now,
+                updated_at=now,
             )
             session.add(occurrence)
             occurrence_rows.append(occurrence)

@@ -1,0 +1,56 @@
+"""What crosses between a chat platform and the conversation: one event in, replies out.
+
+Channel adapters (Telegram, Zalo, console) turn a platform update into an `IncomingEvent`, hand it
+to `Conversation.handle` (`bot.chat.conversation`), and deliver the `Reply` objects it returns
+through their `Channel`. Nothing platform-specific goes past this line, so the rules (who may do
+what, what a reply means) are written once and tested without a network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.channels.base import OutgoingMessage
+from bot.people.updates import Attachment
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    channel: str
+    """`telegram`, `zalo` or `console` (the value of `chat_bindings.channel`)."""
+    chat_id: str
+    message_id: str
+    """The platform's id of the message (or of the message a pressed button belongs to)."""
+    received_at: dt.datetime
+    """Timezone-aware."""
+    user_id: str | None = None
+    display_name: str | None = None
+    text: str | None = None
+    """The message text or a document/photo caption; None for a button press."""
+    reply_to_message_id: str | None = None
+    """Set when the person replied to one of the bot's messages (e.g. a reminder)."""
+    callback_data: str | None = None
+    """A pressed button's data (Telegram); never trusted: checked against the database."""
+    callback_id: str | None = None
+    """Telegram's callback query id, to answer the press (stops the spinner)."""
+    attachments: tuple[Attachment, ...] = ()
+    is_group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    message: OutgoingMessage
+    chat_id: str | None = None
+    """None: the chat the event came from."""
+    reply_to_message_id: str | None = None
+    answer_callback: str | None = None
+    """For a button press: the short notice shown to the person (Telegram answerCallbackQuery)."""
+    edit_buttons_of: str | None = None
+    """A message id whose buttons should be removed (a reminder already answered)."""
+
+
+class Conversation(Protocol):
+    async def handle(self, event: IncomingEvent) -> list[Reply]: ...
+
