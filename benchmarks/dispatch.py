@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import importlib.util
 import statistics
 import sys
 import tempfile
@@ -204,8 +205,11 @@ def main() -> int:
         api.reset()
         results.append(asyncio.run(naive(api, args.messages, args.chats)))
         if args.ptb_limiter:
-            api.reset()
-            results.append(asyncio.run(ptb_limiter(api, args.messages, args.chats)))
+            if importlib.util.find_spec("aiolimiter") is None:
+                print("--ptb-limiter needs aiolimiter: pip install 'python-telegram-bot[rate-limiter]'")
+            else:
+                api.reset()
+                results.append(asyncio.run(ptb_limiter(api, args.messages, args.chats)))
     print(
         f"{args.messages} reminders to {args.chats} chats, fake Bot API enforcing {PER_SECOND}/s overall "
         f"and 1/s per chat (sliding windows)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -14,8 +15,13 @@ from bot.i18n import LOCALE_DIR, translations
 CATALOGS = sorted((LOCALE_DIR / "en" / "LC_MESSAGES").glob("*.po"))
 
 
+PERCENT_FIELD = re.compile(r"%\((\w+)\)[sd]")
+
+
 def placeholders(text: str) -> list[str]:
-    return sorted(field for _, field, _, _ in string.Formatter().parse(text) if field)
+    """`{name}` fields (str.format) and `%(name)s` fields (Jinja2's newstyle gettext)."""
+    braces = [field for _, field, _, _ in string.Formatter().parse(text) if field]
+    return sorted(braces + PERCENT_FIELD.findall(text))
 
 
 @pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: Path(path).stem)
@@ -25,9 +31,11 @@ def test_catalog_entries_are_translated_with_the_same_placeholders(po_path: Path
     messages = [message for message in catalog if message.id]
     assert messages, f"{po_path.name} holds no message"
     for message in messages:
-        assert isinstance(message.id, str) and isinstance(message.string, str), message.id
-        assert message.string, f"{po_path.name}: no translation for {message.id!r}"
-        assert placeholders(message.string) == placeholders(message.id), message.id
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert all(strings), f"{po_path.name}: no translation for {ids[0]!r}"
+        for text in strings:
+            assert placeholders(text) == placeholders(ids[-1]), ids[0]
 
 
 def test_every_importer_message_has_an_english_translation() -> None:

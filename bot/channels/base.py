@@ -85,3 +85,45 @@ class Channel(Protocol):
     async def send(self, chat_id: str, message: OutgoingMessage) -> SentMessage: ...
 
     async def close(self) -> None: ...
+
+
+# --- Optional abilities ------------------------------------------------------------------------
+# A channel has them when it says so (`supports_files`, `supports_buttons`) and implements the
+# protocol below; Zalo and others need not. Callers check with `can_send_files` / `isinstance`.
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    """A file sent after a message's text (the digest's chart and workbook)."""
+
+    kind: str
+    """`photo` or `document`."""
+    name: str
+    data: bytes
+    caption: str | None = None
+
+
+@runtime_checkable
+class FileChannel(Protocol):
+    supports_files: bool
+
+    async def send_file(self, chat_id: str, file: OutgoingFile) -> SentMessage:
+        """Raises TransientSendError / PermanentSendError like `send`."""
+        ...
+
+
+@runtime_checkable
+class PressChannel(Protocol):
+    """A channel whose buttons are pressed (Telegram): every press is answered."""
+
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        """Stop the spinner on the pressed button, showing `text` briefly (≤ 200 characters)."""
+        ...
+
+    async def remove_buttons(self, chat_id: str, message_id: str) -> None:
+        """Take the buttons off a message already answered; a message without them is no error."""
+        ...
+
+
+def can_send_files(channel: object) -> bool:
+    return isinstance(channel, FileChannel) and bool(getattr(channel, "supports_files", False))

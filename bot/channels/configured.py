@@ -8,6 +8,7 @@ from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
 from bot.engine.settings import EngineSettings
+from bot.engine.zalo import zalo_channel
 from bot.outbox.ratelimit import RateLimits
 from bot.settings import Settings
 
@@ -19,7 +20,7 @@ class ConfiguredChannels:
     catch_all: str | None = None
     """The console, when no platform is configured: everyone's reminders are printed there."""
     zalo_requested: bool = False
-    """A Zalo token is set but this version has no Zalo channel yet."""
+    """Always False now that Zalo has a channel (kept until `nhacviec run` stops reading it)."""
 
 
 def configured_channels(settings: Settings, engine_settings: EngineSettings) -> ConfiguredChannels:
@@ -31,9 +32,9 @@ def configured_channels(settings: Settings, engine_settings: EngineSettings) -> 
             timeout=engine_settings.telegram_timeout_seconds,
         )
         result.limits["telegram"] = engine_settings.telegram_limits()
-    if settings.zalo_bot_token is not None and settings.zalo_bot_token.get_secret_value().strip():
-        # The Zalo client plugs in here (same interface: no buttons, 2000 characters).
-        result.zalo_requested = True
+    zalo = zalo_channel(settings, engine_settings)
+    if zalo is not None:
+        result.channels[zalo.name] = zalo
     if not result.channels:
         result.channels["console"] = ConsoleChannel()
         result.catch_all = "console"

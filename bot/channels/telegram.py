@@ -1,4 +1,5 @@
-"""Telegram through python-telegram-bot 22's `Bot` (sending only; receiving is the chat engine's).
+"""Telegram through python-telegram-bot 22's `Bot`: messages, files (the digest's chart and
+workbook), answers to button presses. Receiving is `bot.channels.telegram_receive`.
 
 The Bot API server is configurable (`TELEGRAM_API_URL`, e.g. a self-hosted server or the test
 suite's fake): the bot calls `<root>/bot<token>/<method>`.
@@ -11,7 +12,7 @@ import contextlib
 import datetime as dt
 import warnings
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode as TelegramParseMode
 from telegram.error import (
     BadRequest,
@@ -27,6 +28,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import (
     ChannelError,
+    OutgoingFile,
     OutgoingMessage,
     ParseMode,
     PermanentSendError,
@@ -36,6 +38,9 @@ from bot.channels.base import (
 from bot.channels.splitting import split_text
 
 MAX_LENGTH = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_NOTICE_LIMIT = 200
+"""answerCallbackQuery shows at most 200 characters."""
 # Bot API answers to a chat that can never be reached again (the binding gets blocked_at).
 _UNREACHABLE = (
     "chat not found",
@@ -52,6 +57,7 @@ class TelegramChannel:
     name = "telegram"
     max_length = MAX_LENGTH
     supports_buttons = True
+    supports_files = True
 
     def __init__(
         self,
@@ -123,6 +129,39 @@ class TelegramChannel:
                 raise classify(exc) from exc
             sent_id = str(sent.message_id)
         return SentMessage(sent_id)
+
+    async def send_file(self, chat_id: str, file: OutgoingFile) -> SentMessage:
+        upload = InputFile(file.data, filename=file.name)
+        caption = file.caption[:CAPTION_LIMIT] if file.caption else None
+        try:
+            if file.kind == "photo":
+                sent = await self._bot.send_photo(chat_id=chat_id, photo=upload, caption=caption)
+            else:
+                sent = await self._bot.send_document(chat_id=chat_id, document=upload, caption=caption)
+        except InvalidToken as exc:
+            raise TransientSendError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
+        except TelegramError as exc:
+            raise classify(exc) from exc
+        return SentMessage(str(sent.message_id))
+
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        try:
+            notice = (text or "")[:CALLBACK_NOTICE_LIMIT] or None
+            await self._bot.answer_callback_query(callback_id, text=notice)
+        except TelegramError as exc:
+            raise classify(exc) from exc
+
+    async def remove_buttons(self, chat_id: str, message_id: str) -> None:
+        try:
+            await self._bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=int(message_id), reply_markup=None
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower() or "not found" in exc.message.lower():
+                return  # already without buttons, or gone: nothing to take off
+            raise classify(exc) from exc
+        except TelegramError as exc:
+            raise classify(exc) from exc
 
     async def close(self) -> None:
         with contextlib.suppress(TelegramError):

@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.channels.base import OutgoingMessage
+from bot.channels.base import OutgoingFile, OutgoingMessage
 from bot.people.updates import Attachment
+
+__all__ = ["Conversation", "IncomingEvent", "OutgoingFile", "Reply"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,9 @@ class Reply:
     """For a button press: the short notice shown to the person (Telegram answerCallbackQuery)."""
     edit_buttons_of: str | None = None
     """A message id whose buttons should be removed (a reminder already answered)."""
+    files: tuple[OutgoingFile, ...] = ()
+    """Sent after the text, on channels that can (`supports_files`); a reply whose text is empty
+    only answers the press, removes buttons and sends its files."""
 
 
 class Conversation(Protocol):

@@ -6,6 +6,7 @@ this module only imports them so that they are attached.
 
 from bot.cli import db as _db  # noqa: F401
 from bot.cli import deadline as _deadline  # noqa: F401
+from bot.cli import demo as _demo  # noqa: F401
 from bot.cli import digest as _digest  # noqa: F401
 from bot.cli import invite as _invite  # noqa: F401
 from bot.cli import plans as _plans  # noqa: F401

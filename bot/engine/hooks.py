@@ -23,7 +23,12 @@ from bot.channels.base import Channel
 
 log = logging.getLogger(__name__)
 
-PLUGIN_MODULES = ("bot.digest.jobs", "bot.chat.receive")
+PLUGIN_MODULES = (
+    "bot.digest.jobs",
+    "bot.chat.receive",
+    "bot.engine.zalo_plugin",
+    "bot.engine.telegram_plugin",
+)
 """Imported at start when they exist; each may call the register_* functions below."""
 
 

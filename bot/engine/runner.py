@@ -109,14 +109,17 @@ async def _run(
     receivers = hooks.receivers()
     try:
         clock.start(dispatcher.wake, sweep_seconds=settings.sweep_seconds)
-        clock.add_daily(
-            HORIZON_JOB, lambda: _spawn(_extend_horizon(engine, say, lang), dispatcher.wake), hour=0, minute=5
-        )
+
+        async def horizon() -> None:
+            await _extend_horizon(engine, say, lang)
+            dispatcher.wake()
+
+        clock.add_daily(HORIZON_JOB, horizon, hour=0, minute=5)  # a coroutine: runs on this loop
         for job in hooks.cron_jobs():
             clock.add_cron_job(job, engine)
         # Receiving chat messages (polling or webhook) starts here, once it is registered.
         for receiver in receivers:
-            await receiver.start(engine, configured.channels)
+            await _start_receiver(receiver, engine, configured)
         return await dispatcher.run()
     finally:
         for receiver in receivers:
@@ -126,18 +129,13 @@ async def _run(
             loop.remove_signal_handler(signum)
 
 
-_background: set[asyncio.Task[None]] = set()
-
-
-def _spawn(work: object, then: Callable[[], None]) -> None:
-    async def run() -> None:
-        assert asyncio.iscoroutine(work)
-        await work
-        then()
-
-    task = asyncio.get_running_loop().create_task(run())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+async def _start_receiver(receiver: hooks.Receiver, engine: Engine, configured: ConfiguredChannels) -> None:
+    """A receiving setting that cannot work (e.g. a webhook without its secret) stops the start
+    with the receiver's own explanation, like a channel that does not start."""
+    try:
+        await receiver.start(engine, configured.channels)
+    except ChannelError as exc:
+        raise ChannelStartError(getattr(exc, "channel", "chat"), str(exc)) from exc
 
 
 async def _extend_horizon(engine: Engine, say: Callable[[str], None], lang: str) -> None:

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.channels.base import Channel, PermanentSendError, TransientSendError
-from bot.db.models import ChatBinding, OccurrenceState, OutboxState
+from bot.channels.base import Channel, FileChannel, PermanentSendError, TransientSendError, can_send_files
+from bot.db.models import ChatBinding, OccurrenceState, OutboxKind, OutboxState
 from bot.outbox import claim as store
 from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
 from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
+from bot.outbox.digest_files import digest_files
 from bot.outbox.messages import (
     CHANNEL_NOT_RUNNING,
     NO_CHANNEL,
@@ -305,9 +306,34 @@ class Dispatcher:
         )
         if done:
             self.stats.sent += 1
+            if context.kind is OutboxKind.DIGEST and can_send_files(channel):
+                await self._send_digest_files(channel, channel_name, chat_id, context)
         else:
             self.stats.lost_lease += 1
             log.warning("outbox row %d was sent but its lease had passed to another worker", row.id)
+
+    async def _send_digest_files(
+        self, channel: Channel, channel_name: str, chat_id: str, context: ReminderContext
+    ) -> None:
+        """The chart and workbook after the digest's text. The row is already marked sent: a file
+        that does not go through is logged, never a reason to send the text twice."""
+        assert isinstance(channel, FileChannel)
+        try:
+            files = await asyncio.to_thread(
+                digest_files,
+                self.engine,
+                context.person_id,
+                context.payload,
+                channel=channel_name,
+                tz=self.tz,
+                calendar=self.calendar,
+            )
+            for item in files:
+                async with self._flood[channel_name].slot(chat_id):
+                    async with asyncio.timeout(self.config.send_timeout):
+                        await channel.send_file(chat_id, item)
+        except Exception as exc:  # the digest's text went out; the files are a bonus
+            log.warning("digest files for outbox row %d not sent: %s", context.id, exc)
 
     def _route(self, context: ReminderContext) -> tuple[str, str, Binding | None] | str:
         binding = choose_binding(context.bindings, list(self.channels))

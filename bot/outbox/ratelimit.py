@@ -7,8 +7,9 @@ unless the rate is set well below the limit; and it retries 429s inside `send_me
 from the outbox, while the row's lease runs. Here a slot is taken when a send starts and given
 back one period after the platform *answered*. The server handled the message before it
 answered, so a send that starts after a slot is free can never arrive early: no 429 whatever
-the jitter, at a cost of one round trip per period (loopback: ~30 messages/s for a limit of
-30; `benchmarks/dispatch.py` measures it).
+the jitter, at a cost of one round trip per period. Measured with `benchmarks/dispatch.py
+--ptb-limiter` (3,000 reminders to 300 chats, loopback fake enforcing 30/s and 1/s per chat):
+these gates 29.7 messages/s and no 429; `AIORateLimiter` 25.1/s and 617 answers 429.
 """
 
 from __future__ import annotations
@@ -44,13 +45,9 @@ class RateLimits:
 class Window:
     """At most `count` messages per `period` seconds, a slot held until `period` after the answer."""
 
-    def __init__(self, count: int, period: float, *, spacing: float = 0.0) -> None:
+    def __init__(self, count: int, period: float) -> None:
         self.count = count
         self.period = period
-        self.spacing = spacing
-        """Least time between two starts. Pacing instead of bursts keeps the platform's answers
-        quick (a burst of 30 queues at the server), and a quick answer frees its slot sooner."""
-        self._next_start = 0.0
         self._in_flight = 0
         self._frees: list[float] = []  # monotonic moments when held slots become free, sorted
         self._paused_until = 0.0
@@ -69,14 +66,11 @@ class Window:
             while True:
                 now = time.monotonic()
                 del self._frees[: bisect.bisect_right(self._frees, now)]
-                ready = now >= self._paused_until and now >= self._next_start
-                if ready and self._in_flight + len(self._frees) < self.count:
+                if now >= self._paused_until and self._in_flight + len(self._frees) < self.count:
                     self._in_flight += 1
-                    # A grid, not "now + spacing": a wake-up that came late is made up for.
-                    self._next_start = max(self._next_start, now - 2 * self.spacing) + self.spacing
                     return
                 first_free = self._frees[0] if self._frees else None
-                moments = [m for m in (first_free, self._paused_until, self._next_start) if m]
+                moments = [m for m in (first_free, self._paused_until) if m]
                 later = [m - now for m in moments if m > now]
                 timeout = min(later) if later else None
                 with suppress(TimeoutError):
@@ -95,9 +89,7 @@ class FloodControl:
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
         # Always there, even without a rate: the platform's flood-control pause applies to it.
-        self._overall = Window(
-            limits.per_second or 1_000_000, 1.0, spacing=0.0
-        )
+        self._overall = Window(limits.per_second or 1_000_000, 1.0)
         self._chats: dict[str, Window] = {}
         self._groups: dict[str, Window] = {}
 

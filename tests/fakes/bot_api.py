@@ -11,12 +11,14 @@ Usage::
         api.block_chat("42")                    # 403 "bot was blocked by the user"
         api.delivered()                         # sendMessage calls that were accepted
 
-What it speaks: `getMe`, `sendMessage`, `answerCallbackQuery`, `editMessageReplyMarkup`,
+What it speaks: `getMe`, `sendMessage`, `sendPhoto` and `sendDocument` (multipart uploads, kept
+as `Upload` in the call's params), `answerCallbackQuery`, `editMessageReplyMarkup`,
 `getUpdates` (queued updates, honouring `offset`), `setWebhook`, `deleteWebhook`,
 `getWebhookInfo`, `close`, `logOut`; any other method answers 404 like the real server. Bodies
 may be form-encoded (what PTB sends; nested values are JSON strings), JSON (what Zalo-style
 clients send) or a query string. Every call is recorded in `calls`, with its outcome. Routing
-is generic (`/bot<token>/<method>`), so the same server stands in for the Zalo Bot Platform.
+is generic (`/bot<token>/<method>`), so the same server stands in for the Zalo Bot Platform;
+`ZaloBotApi` (at the end) answers as Zalo does (no offset, `408` when no update, string ids).
 
 Time stamps are `time.monotonic()`, comparable across processes on the same machine.
 """
@@ -26,9 +28,13 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -269,6 +275,21 @@ class FakeBotApi:
                     200,
                     _ok(_message(int(params.get("message_id", 0)), str(params.get("chat_id", 0)), params)),
                 )
+            case "sendPhoto" | "sendDocument":
+                chat = call.chat_id
+                field_name = "photo" if call.method == "sendPhoto" else "document"
+                upload = params.get(field_name)
+                if chat is None or not isinstance(upload, Upload) or not upload.data:
+                    return self._answer(
+                        call, 400, _error(400, f"Bad Request: there is no {field_name} in the request")
+                    )
+                if chat in state.blocked:
+                    return self._answer(call, 403, _error(403, "Forbidden: bot was blocked by the user"))
+                message_id = state.next_message_id
+                state.next_message_id += 1
+                return self._answer(
+                    call, 200, _ok(_file_message(message_id, chat, field_name, upload, params))
+                )
             case "answerCallbackQuery" | "deleteWebhook" | "close" | "logOut" | "setMyCommands":
                 if call.method == "deleteWebhook":
                     state.webhook_url = ""
@@ -358,9 +379,64 @@ def _message(message_id: int, chat: str, params: dict[str, Any]) -> dict[str, An
     return message
 
 
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent as multipart/form-data (sendPhoto, sendDocument)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _file_message(
+    message_id: int, chat: str, kind: str, upload: Upload, params: dict[str, Any]
+) -> dict[str, Any]:
+    message = _message(message_id, chat, {})
+    file_id = f"file-{message_id}"
+    if kind == "photo":
+        message["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}]
+    else:
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": upload.filename,
+            "file_size": len(upload.data),
+        }
+    if params.get("caption"):
+        message["caption"] = params["caption"]
+    return message
+
+
+def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    parsed = BytesParser(policy=HTTP).parsebytes(head + body)
+    params: dict[str, Any] = {}
+    if not isinstance(parsed, EmailMessage):
+        return params
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
+        filename = part.get_filename()
+        if filename is not None:
+            params[name] = Upload(filename, part.get_content_type(), data)
+        else:
+            params[name] = data.decode("utf-8")
+    return params
+
+
 def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
     if not body:
         return {}
+    if content_type.startswith("multipart/form-data"):
+        params = _parse_multipart(content_type, body)
+        for key in ("reply_markup",):
+            value = params.get(key)
+            if isinstance(value, str) and value[:1] in "[{":
+                params[key] = json.loads(value)
+        return params
     if content_type.startswith("application/json"):
         parsed = json.loads(body)
         return parsed if isinstance(parsed, dict) else {}
@@ -423,3 +499,104 @@ def iter_texts(calls: list[Call]) -> Iterator[str]:
     for call in calls:
         if call.method == "sendMessage":
             yield str(call.params.get("text", ""))
+
+
+# --- Zalo ------------------------------------------------------------------------------------
+
+
+class ZaloBotApi(FakeBotApi):
+    """`FakeBotApi` answering as the Zalo Bot Platform does.
+
+    - getUpdates has no offset: each call takes the oldest queued update and answers it as one
+      object (or all of them as a list, with `updates_as_list`); with none queued it waits
+      `poll_wait` seconds, then answers `408 Request timeout`.
+    - sendMessage answers `{message_id: <hex string>, date: <ms>}` and refuses text over 2000
+      characters; setWebhook needs a `secret_token` of 8–256 characters.
+    """
+
+    def __init__(self, *, poll_wait: float = 0.2, updates_as_list: bool = False, **options: Any) -> None:
+        super().__init__(**options)
+        self.poll_wait = poll_wait
+        self.updates_as_list = updates_as_list
+
+    def __enter__(self) -> ZaloBotApi:
+        self.start()
+        return self
+
+    def queue_message(
+        self,
+        chat_id: str,
+        text: str | None = None,
+        *,
+        name: str = "Nguyễn Văn A",
+        photo: str | None = None,
+        caption: str | None = None,
+        chat_type: str = "PRIVATE",
+    ) -> str:
+        """Queue what Zalo sends when a person writes to the bot; returns the message id."""
+        message_id = uuid.uuid4().hex[:20]
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "from": {"id": chat_id, "display_name": name, "is_bot": False},
+            "chat": {"id": chat_id, "chat_type": chat_type},
+            "date": int(time.time() * 1000),
+        }
+        event = "message.text.received"
+        if text is not None:
+            message["text"] = text
+        if photo is not None:
+            message["photo"] = photo
+            message["caption"] = caption
+            event = "message.image.received"
+        self.queue_update({"event_name": event, "message": message})
+        return message_id
+
+    def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method == "getUpdates":
+            with self._lock:
+                idle = not self._state.updates and not self._state.faults
+            if idle:
+                time.sleep(self.poll_wait)  # a long poll with nothing to say
+        return super().handle(token, method, params)
+
+    def _dispatch(self, call: Call) -> tuple[int, dict[str, Any]]:
+        state = self._state
+        match call.method:
+            case "getMe":
+                return self._answer(
+                    call,
+                    200,
+                    _ok(
+                        {
+                            "id": "1459232241454765289",
+                            "account_name": "bot.fake",
+                            "account_type": "BASIC",
+                            "can_join_groups": False,
+                        }
+                    ),
+                )
+            case "getUpdates":
+                if not state.updates:
+                    return self._answer(call, 408, _error(408, "Request timeout"))
+                served = [{k: v for k, v in u.items() if k != "update_id"} for u in state.updates]
+                if self.updates_as_list:
+                    state.updates = []
+                    return self._answer(call, 200, _ok(served))
+                state.updates = state.updates[1:]
+                return self._answer(call, 200, _ok(served[0]))
+            case "sendMessage":
+                if len(str(call.params.get("text", ""))) > 2000:
+                    return self._answer(call, 400, _error(400, "Bad Request: text must be 1-2000 characters"))
+                status, body = super()._dispatch(call)
+                if status == 200:
+                    result = {"message_id": uuid.uuid4().hex[:20], "date": int(time.time() * 1000)}
+                    return self._answer(call, 200, _ok(result))
+                return status, body
+            case "setWebhook":
+                secret = str(call.params.get("secret_token", ""))
+                if not 8 <= len(secret) <= 256:
+                    refusal = _error(400, "Bad Request: secret_token must be 8-256 characters")
+                    return self._answer(call, 400, refusal)
+                state.webhook_url = str(call.params.get("url", ""))
+                return self._answer(call, 200, _ok({"url": state.webhook_url, "updated_at": 1}))
+        return super()._dispatch(call)

@@ -1,0 +1,10 @@
+"""The conversation every chat platform shares: registration, commands, answers to reminders.
+
+`ChatConversation.handle` takes one `bot.chat.events.IncomingEvent` and returns the replies;
+platform adapters (Telegram, Zalo, the console) only translate and deliver.
+"""
+
+from bot.chat.conversation.handler import ChatConversation, parse_command
+from bot.chat.conversation.state import FloodGate, Steps
+
+__all__ = ["ChatConversation", "FloodGate", "Steps", "parse_command"]

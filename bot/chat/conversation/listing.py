@@ -1,0 +1,123 @@
+"""`/viec`, `/quahan` and `/tonghop`: what the person asks to see."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.channels.base import OutgoingMessage, ParseMode
+from bot.chat.conversation.messages import (
+    DIGEST_CHART,
+    DIGEST_NO_PLANS,
+    DIGEST_NOT_ALLOWED,
+    DIGEST_WORKBOOK,
+    MORE_TASKS,
+    NO_OVERDUE,
+    NO_TASKS,
+    OVERDUE_HEADER,
+    OVERDUE_LINE,
+    TASK_LINE,
+    TASK_LINE_NO_DUE,
+    TASKS_HEADER,
+)
+from bot.chat.conversation.turn import Refusal, Turn
+from bot.chat.events import OutgoingFile, Reply
+from bot.chat.messages import status_label
+from bot.datefmt import short_date
+from bot.db.models import Person, Plan, PlanDigestRecipient, Unit
+from bot.outbox.render import shorten
+from bot.people import can_request_digest, overdue_for, tasks_for
+from bot.people.permissions import SEES_EVERYTHING
+from bot.workcal import WorkCalendar
+
+LIST_LIMIT = 30
+"""Lines per listing: a chat message is read on a phone."""
+
+
+def my_tasks(turn: Turn, person: Person) -> None:
+    listed = tasks_for(turn.session, person)
+    if not listed:
+        turn.say(turn.t(NO_TASKS))
+        return
+    unit = turn.session.get(Unit, person.unit_id)
+    lines = [turn.escape(turn.t(TASKS_HEADER, unit=unit.name if unit else person.unit_id, count=len(listed)))]
+    for number, item in enumerate(listed[:LIST_LIMIT], 1):
+        status = status_label(item.task.status, turn.lang)
+        if item.task.status_percent is not None:
+            status += f" ({item.task.status_percent}%)"
+        values = {
+            "number": number,
+            "key": _key(turn, item.task.key),
+            "title": turn.escape(shorten(item.task.title)),
+            "status": turn.escape(status),
+        }
+        if item.due is not None:
+            lines.append(turn.t(TASK_LINE, due=short_date(item.due, turn.lang), **values))
+        else:
+            lines.append(turn.t(TASK_LINE_NO_DUE, **values))
+    if len(listed) > LIST_LIMIT:
+        lines.append(turn.t(MORE_TASKS, count=len(listed) - LIST_LIMIT))
+    turn.say("\n".join(lines), markup=True)
+
+
+def my_overdue(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
+    late = overdue_for(turn.session, person, today=turn.today, calendar=calendar)
+    if not late:
+        turn.say(turn.t(NO_OVERDUE))
+        return
+    lines = [turn.escape(turn.t(OVERDUE_HEADER, count=len(late)))]
+    for number, item in enumerate(late[:LIST_LIMIT], 1):
+        lines.append(
+            turn.t(
+                OVERDUE_LINE,
+                number=number,
+                key=_key(turn, item.task.key),
+                title=turn.escape(shorten(item.task.title)),
+                due=short_date(item.due, turn.lang),
+                days=item.working_days_late,
+            )
+        )
+    if len(late) > LIST_LIMIT:
+        lines.append(turn.t(MORE_TASKS, count=len(late) - LIST_LIMIT))
+    turn.say("\n".join(lines), markup=True)
+
+
+def digest_now(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
+    from bot.digest.compose import compose_digest  # matplotlib and openpyxl: only when asked
+
+    if not can_request_digest(turn.session, person):
+        raise Refusal(Reply(turn.message(turn.t(DIGEST_NOT_ALLOWED))))
+    live = select(Plan.id).where(col(Plan.archived_at).is_(None)).order_by(col(Plan.id))
+    if person.role not in SEES_EVERYTHING:
+        mine = select(PlanDigestRecipient.plan_id).where(PlanDigestRecipient.person_id == person.id)
+        live = live.where(col(Plan.id).in_(mine))
+    plans = list(turn.session.exec(live).all())
+    if not plans:
+        turn.say(turn.t(DIGEST_NO_PLANS))
+        return
+    composed = compose_digest(
+        turn.session,
+        person.id,
+        {"as_of": turn.today.isoformat(), "plans": plans},
+        channel=turn.event.channel,
+        tz=turn.tz,
+        calendar=calendar,
+        lang=turn.lang,
+    )
+    mode = ParseMode.HTML if composed.html else ParseMode.TEXT
+    for piece in composed.pieces:
+        turn.replies.append(Reply(OutgoingMessage(piece, mode)))
+    turn.replies.append(
+        Reply(
+            OutgoingMessage(""),
+            files=(
+                OutgoingFile("photo", "digest.png", composed.chart_png, turn.t(DIGEST_CHART)),
+                OutgoingFile(
+                    "document", composed.workbook_name, composed.workbook_xlsx, turn.t(DIGEST_WORKBOOK)
+                ),
+            ),
+        )
+    )
+
+
+def _key(turn: Turn, key: str) -> str:
+    return f"<b>{turn.escape(key)}</b>" if turn.html else key

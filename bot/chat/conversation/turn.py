@@ -1,0 +1,95 @@
+"""One incoming event being answered: who sent it, in which language, and how to phrase replies
+for the channel it came on (buttons and HTML on Telegram, numbered plain text elsewhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.channels.base import Button, OutgoingMessage, ParseMode
+from bot.chat.conversation.messages import TYPE_NUMBER, render
+from bot.chat.conversation.state import Choice, Step
+from bot.chat.events import IncomingEvent, Reply
+from bot.db.models import Person
+from bot.people.updates import SourceMessage
+
+
+class Refusal(Exception):
+    """Stop here, roll the transaction back, and answer with `replies`."""
+
+    def __init__(self, *replies: Reply) -> None:
+        super().__init__("refused")
+        self.replies = list(replies)
+
+
+@dataclass
+class Turn:
+    session: Session
+    event: IncomingEvent
+    person: Person | None
+    lang: str
+    now: dt.datetime
+    tz: ZoneInfo
+    buttons: bool
+    html: bool
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def source(self) -> SourceMessage:
+        return SourceMessage(self.event.channel, self.event.chat_id, self.event.message_id)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.tz).date()
+
+    def t(self, template: str, **values: object) -> str:
+        return render(self.lang, template, **values)
+
+    def escape(self, text: str) -> str:
+        """Plan and user text inside an HTML message."""
+        return html.escape(text, quote=False) if self.html else text
+
+    def message(self, text: str, *, markup: bool = False) -> OutgoingMessage:
+        """`markup`: the text is already HTML (escaped where needed) for this channel."""
+        return OutgoingMessage(text, ParseMode.HTML if markup and self.html else ParseMode.TEXT)
+
+    def say(self, text: str, *, markup: bool = False) -> None:
+        self.replies.append(Reply(self.message(text, markup=markup)))
+
+    def answer_press(self, notice: str, *, remove_buttons: bool = False) -> None:
+        """Answer the button press (every press is answered: it stops Telegram's spinner)."""
+        if self.event.callback_id is None:
+            return
+        self.replies.append(
+            Reply(
+                OutgoingMessage(""),
+                answer_callback=notice,
+                edit_buttons_of=self.event.message_id if remove_buttons else None,
+            )
+        )
+
+    def ask(self, text: str, step: Step, *, columns: int = 1) -> None:
+        """A question with choices: buttons carrying the step's token, or numbered lines."""
+        self.replies.append(
+            Reply(choice_message(text, step.token, step.choices, self.buttons, self.lang, columns=columns))
+        )
+
+
+def choice_message(
+    text: str, token: str, choices: Sequence[Choice], buttons: bool, lang: str, *, columns: int = 1
+) -> OutgoingMessage:
+    if buttons:
+        made = [Button(choice.label[:60], f"c:{token}:{index}") for index, choice in enumerate(choices, 1)]
+        rows = tuple(tuple(made[i : i + columns]) for i in range(0, len(made), columns))
+        return OutgoingMessage(text, ParseMode.TEXT, rows)
+    lines = [
+        text,
+        *(f"{index}. {choice.label}" for index, choice in enumerate(choices, 1)),
+        render(lang, TYPE_NUMBER),
+    ]
+    return OutgoingMessage("\n".join(lines), ParseMode.TEXT)

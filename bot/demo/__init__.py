@@ -1,0 +1,1 @@
+"""`nhacviec demo`: the bot on a simulated clock, with a built-in sample plan and scripted replies."""

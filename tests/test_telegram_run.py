@@ -1,0 +1,101 @@
+"""`nhacviec run` with TELEGRAM_BOT_TOKEN, as a real process: it receives (long polling) and
+answers through the conversation; a webhook without its secret stops the start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.db.engine import make_engine
+from bot.db.migrate import upgrade
+from bot.db.models import ChatBinding
+from bot.people.invites import create_invite
+from tests.fakes import FakeBotApi
+from tests.fakes.outbox_world import build_world
+from tests.fakes.processes import run_env, start_run
+
+TOKEN = "123456:TEST-token_abc"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def sqlite(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    yield url, engine
+    engine.dispose()
+
+
+def telegram_env(url: str, api: FakeBotApi) -> dict[str, str]:
+    return run_env(url, api.url, TOKEN, TELEGRAM_POLL_TIMEOUT="0", TELEGRAM_POLL_PAUSE="0.05")
+
+
+def test_a_person_registers_with_the_start_link_and_asks_for_tasks(
+    sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi
+) -> None:
+    url, engine = sqlite
+    build_world(engine, people=1, bind=False)
+    with Session(engine) as session, session.begin():
+        code = create_invite(
+            session, unit_id=None, role=None, person_id="p0000", now=dt.datetime.now(dt.UTC)
+        ).code
+    chat = {"id": 5501, "type": "private"}
+    sender = {"id": 5501, "is_bot": False, "first_name": "Lan"}
+    for number, text in enumerate((f"/start {code}", "/viec"), start=1):
+        api.queue_update(
+            {
+                "message": {
+                    "message_id": number,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "from": sender,
+                    "text": text,
+                }
+            }
+        )
+    process = start_run(telegram_env(url, api), tmp_path)
+    try:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and len(api.delivered()) < 3:
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    texts = [str(call.params["text"]) for call in api.delivered()]
+    assert len(texts) >= 3, out + err
+    assert texts[0].startswith("Chào Cán bộ 0")
+    assert "III.2.c" in texts[2]
+    assert process.returncode == 0, err
+    assert api.calls_to("deleteWebhook") and api.calls_to("getUpdates")
+    assert TOKEN not in out + err
+    with Session(engine) as session:
+        binding = session.exec(select(ChatBinding)).one()
+    assert (binding.channel, binding.chat_id, binding.person_id) == ("telegram", "5501", "p0000")
+
+
+def test_a_webhook_without_its_secret_stops_at_start(
+    sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi
+) -> None:
+    url, _ = sqlite
+    env = telegram_env(url, api) | {"TELEGRAM_WEBHOOK_URL": "https://bot.example.gov.vn/telegram/hook"}
+    process = start_run(env, tmp_path)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    message = " ".join(err.split())
+    assert "Không khởi động được kênh telegram" in message and "TELEGRAM_WEBHOOK_SECRET" in message
+    assert "Traceback" not in err and not api.calls_to("setWebhook")

@@ -1,0 +1,301 @@
+"""Zalo end to end over real HTTP (the loopback fake), a real database, the real dispatcher and the
+real conversation: registration by code, a reminder, the reply, the digest; refusals; webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_receive import SECRET_HEADER, ZaloReceiver, ZaloReceiveSettings, ZaloSetupError
+from bot.chat.conversation import ChatConversation
+from bot.db.models import ChatBinding, Invite, OutboxState, Task, TaskStatus, TaskUpdate
+from bot.digest.queries import build_digest
+from bot.outbox.dispatcher import DispatchConfig, Dispatcher
+from bot.people.invites import create_invite
+from bot.workcal import WorkCalendar
+from tests.fakes.bot_api import ZaloBotApi
+from tests.fakes.outbox_world import World, add_reminders, build_world, outbox_rows
+
+TOKEN = "1459232241454765289:fake-zalo-secret"
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SECRET = "s3cret-webhook-token"
+FAST = DispatchConfig(
+    lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.05, retry_cap=0.2, drain_timeout=3
+)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def until(check: Callable[[], bool], seconds: float = 8.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+@dataclass
+class Zalo:
+    api: ZaloBotApi
+    channel: ZaloChannel
+    receiver: ZaloReceiver
+    engine: Engine
+    world: World
+
+    def texts(self, chat: str) -> list[str]:
+        return [str(c.params["text"]) for c in self.api.delivered() if c.chat_id == chat]
+
+    async def say(self, chat: str, text: str, replies: int = 1) -> list[str]:
+        """The person writes; returns the bot's new messages to them once `replies` have come."""
+        before = len(self.texts(chat))
+        self.api.queue_message(chat, text)
+        await until(lambda: len(self.texts(chat)) >= before + replies)
+        await self.receiver.idle()
+        return self.texts(chat)[before:]
+
+    def invite(self, person: str, *, expired: bool = False) -> str:
+        with Session(self.engine) as session, session.begin():
+            made = create_invite(session, unit_id=None, role=None, person_id=person, now=now())
+            if expired:
+                made.invite.expires_at = now() - dt.timedelta(minutes=1)
+            return made.code
+
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(self.engine, {"zalo": self.channel}, calendar=WorkCalendar(), tz=TZ, config=FAST)
+
+
+def conversation(engine: Engine) -> ChatConversation:
+    return ChatConversation(engine, tz=TZ, calendar=WorkCalendar())
+
+
+@pytest.fixture
+def api() -> Iterator[ZaloBotApi]:
+    with ZaloBotApi(token=TOKEN, poll_wait=0.05) as server:
+        yield server
+
+
+async def started(api: ZaloBotApi, engine: Engine, settings: ZaloReceiveSettings) -> Zalo:
+    world = build_world(engine, people=2, bind=False)
+    channel = ZaloChannel(TOKEN, api.url, timeout=2.0)
+    await channel.start()
+    receiver = ZaloReceiver(conversation, settings)
+    await receiver.start(engine, {"zalo": channel})
+    return Zalo(api, channel, receiver, engine, world)
+
+
+@pytest.fixture
+async def zalo(api: ZaloBotApi, engine: Engine) -> AsyncIterator[Zalo]:
+    setup = await started(
+        api, engine, ZaloReceiveSettings(zalo_webhook_url=None, zalo_poll_timeout=1, zalo_poll_pause=0.02)
+    )
+    yield setup
+    await setup.receiver.stop()
+    await setup.channel.close()
+
+
+async def registered(zalo: Zalo, chat: str = "zalo-user-1", person: str = "p0000") -> str:
+    answers = await zalo.say(chat, zalo.invite(person), replies=1)
+    assert any("Cán bộ 0" in text for text in answers), answers
+    return chat
+
+
+async def test_invite_reminder_reply_update_and_digest(zalo: Zalo) -> None:
+    chat = await registered(zalo)
+    with Session(zalo.engine) as session:
+        binding = session.exec(select(ChatBinding).where(ChatBinding.channel == "zalo")).one()
+    assert (binding.person_id, binding.chat_id) == ("p0000", chat)
+    assert [c.method for c in zalo.api.calls[:2]] == ["getMe", "deleteWebhook"]
+
+    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    stats = await zalo.dispatcher().run(until_idle=True)
+    assert stats.sent == 1
+    reminder = zalo.texts(chat)[-1]
+    assert "1. Hoàn thành" in reminder and "4. Nhắc lại sau" in reminder  # numbered: Zalo has no buttons
+    assert all("reply_markup" not in c.params for c in zalo.api.calls_to("sendMessage"))
+
+    question = await zalo.say(chat, "xong")
+    assert "1." in question[-1]  # which task / confirm: answered by typing a number
+    confirmed = await zalo.say(chat, "1")
+    assert any("hoàn thành" in text.lower() for text in confirmed), confirmed
+
+    with Session(zalo.engine) as session:
+        update = session.exec(select(TaskUpdate)).one()
+        task = session.get(Task, zalo.world.task_id)
+        assert task is not None and task.status is TaskStatus.DONE
+        assert (update.source, update.author_person_id) == ("zalo", "p0000")
+        assert update.source_ref is not None and update.source_ref.startswith(f"zalo:{chat}:")
+        digest = build_digest(
+            session, ["kh-04-2017"], as_of=now().astimezone(TZ).date(), tz=TZ, calendar=WorkCalendar()
+        )
+    # The outbox world's task has no deadline of its own: the digest counts it done, not late.
+    assert digest.totals.total == 1 and digest.totals.no_deadline == 1
+    assert digest.updates.total == 1
+    line = digest.updates.rows[0]
+    assert (line.task_key, line.status, line.author) == ("III.2.c", TaskStatus.DONE, "Cán bộ 0")
+
+
+async def test_a_free_text_reply_with_a_note(zalo: Zalo) -> None:
+    chat = await registered(zalo)
+    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    await zalo.dispatcher().run(until_idle=True)
+    await zalo.say(chat, "vướng mắc: thiếu kinh phí")
+    confirmed = await zalo.say(chat, "1")
+    assert any("thiếu kinh phí" in text for text in confirmed), confirmed
+    with Session(zalo.engine) as session:
+        update = session.exec(select(TaskUpdate)).one()
+    assert update.status is TaskStatus.BLOCKED and update.note is not None and "kinh phí" in update.note
+
+
+async def test_a_stranger_and_an_expired_code_are_refused(zalo: Zalo) -> None:
+    stranger = await zalo.say("zalo-stranger", "xin chào")
+    assert "mã mời" in stranger[0]
+    expired = await zalo.say("zalo-late", zalo.invite("p0001", expired=True))
+    assert "hết hạn" in expired[0]
+    with Session(zalo.engine) as session:
+        assert session.exec(select(ChatBinding)).all() == []
+        assert all(invite.used_at is None for invite in session.exec(select(Invite)))
+
+
+async def test_a_transient_error_is_retried_by_the_dispatcher(zalo: Zalo) -> None:
+    await registered(zalo)
+    await zalo.receiver.stop()  # the next fault is for the send, not for a poll
+    await asyncio.sleep(0.2)  # a poll already at the server ends first
+    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    zalo.api.fail_next(1, "500")
+    retried = sent = 0
+    for _ in range(20):  # the retry is due a moment later: dispatch until it has gone out
+        stats = await zalo.dispatcher().run(until_idle=True)
+        retried, sent = retried + stats.retried, sent + stats.sent
+        if sent:
+            break
+        await asyncio.sleep(0.1)
+    assert (retried, sent) == (1, 1)
+    assert [call.status for call in zalo.api.calls_to("sendMessage")][-2:] == [500, 200]
+    row = outbox_rows(zalo.engine)[0]
+    assert row.state == OutboxState.SENT and row.attempts == 2 and row.channel == "zalo"
+
+
+async def test_a_blocked_chat_fails_the_row_and_blocks_the_binding(zalo: Zalo) -> None:
+    chat = await registered(zalo)
+    zalo.api.block_chat(chat)
+    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    stats = await zalo.dispatcher().run(until_idle=True)
+    assert stats.failed == 1
+    row = outbox_rows(zalo.engine)[0]
+    assert row.state == OutboxState.FAILED and "403" in (row.error or "")
+    with Session(zalo.engine) as session:
+        assert session.exec(select(ChatBinding)).one().blocked_at is not None
+
+
+# --- webhooks -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def hooked(api: ZaloBotApi, engine: Engine) -> AsyncIterator[Zalo]:
+    settings = ZaloReceiveSettings(
+        zalo_webhook_url="https://bot.example.gov.vn/zalo/hook",
+        zalo_webhook_secret=SECRET,
+        zalo_webhook_listen="127.0.0.1",
+        zalo_webhook_port=0,
+    )
+    setup = await started(api, engine, settings)
+    yield setup
+    await setup.receiver.stop()
+    await setup.channel.close()
+
+
+def update_for(chat: str, text: str) -> dict[str, object]:
+    return {
+        "event_name": "message.text.received",
+        "message": {
+            "message_id": "m1",
+            "from": {"id": chat, "display_name": "Người lạ"},
+            "chat": {"id": chat, "chat_type": "PRIVATE"},
+            "date": 1766619597466,
+            "text": text,
+        },
+    }
+
+
+@pytest.mark.parametrize("secret", [None, "wrong-secret-token"], ids=["missing", "wrong"])
+async def test_webhook_refuses_a_wrong_secret(hooked: Zalo, secret: str | None) -> None:
+    assert hooked.api.calls_to("setWebhook")[0].params == {
+        "url": "https://bot.example.gov.vn/zalo/hook",
+        "secret_token": SECRET,
+    }
+    assert not hooked.api.calls_to("getUpdates")
+    url = f"http://127.0.0.1:{hooked.receiver.webhook_port}/zalo/hook"
+    headers = {SECRET_HEADER: secret} if secret else {}
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(url, json=update_for("zalo-x", "xin chào"), headers=headers)
+    assert answer.status_code == 403
+    await asyncio.sleep(0.2)
+    await hooked.receiver.idle()
+    assert hooked.receiver.handled == 0 and hooked.api.delivered() == []
+
+
+async def test_webhook_with_the_secret_is_answered(hooked: Zalo) -> None:
+    url = f"http://127.0.0.1:{hooked.receiver.webhook_port}/zalo/hook"
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            url, json=update_for("zalo-x", "xin chào"), headers={SECRET_HEADER: SECRET}
+        )
+        wrong_path = await client.post(url + "/other", json={}, headers={SECRET_HEADER: SECRET})
+        not_json = await client.post(url, content=b"{oops", headers={SECRET_HEADER: SECRET})
+    assert (answer.status_code, wrong_path.status_code, not_json.status_code) == (200, 404, 400)
+    await until(lambda: bool(hooked.texts("zalo-x")))
+    assert "mã mời" in hooked.texts("zalo-x")[0]
+    assert hooked.receiver.handled == 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"zalo_webhook_secret": None}, "ZALO_WEBHOOK_SECRET"),
+        ({"zalo_webhook_secret": "short"}, "8–256 ký tự"),
+        ({"zalo_webhook_url": "bot.example.gov.vn/hook", "zalo_webhook_secret": SECRET}, "HTTPS đầy đủ"),
+    ],
+)
+def test_webhook_settings_are_checked_with_a_fix(settings: dict[str, str | None], expected: str) -> None:
+    values: dict[str, str | None] = {"zalo_webhook_url": "https://bot.example.gov.vn/hook", **settings}
+    receiver = ZaloReceiver(conversation, ZaloReceiveSettings(**values))  # type: ignore[arg-type]
+    with pytest.raises(ZaloSetupError) as refused:
+        receiver.check_settings()
+    assert expected in str(refused.value)
+    english = ZaloReceiver(conversation, ZaloReceiveSettings(**values), lang="en")  # type: ignore[arg-type]
+    with pytest.raises(ZaloSetupError, match="ZALO_WEBHOOK"):
+        english.check_settings()
+
+
+async def test_a_refused_set_webhook_says_what_to_check(api: ZaloBotApi, engine: Engine) -> None:
+    channel = ZaloChannel(TOKEN, api.url, timeout=2.0)
+    await channel.start()
+    settings = ZaloReceiveSettings(
+        zalo_webhook_url="https://bot.example.gov.vn/zalo/hook",
+        zalo_webhook_secret=SECRET,
+        zalo_webhook_listen="127.0.0.1",
+        zalo_webhook_port=0,
+    )
+    receiver = ZaloReceiver(conversation, settings)
+    api.fail_next(1, "500")
+    try:
+        with pytest.raises(ZaloSetupError) as refused:
+            await receiver.start(engine, {"zalo": channel})
+    finally:
+        await receiver.stop()
+        await channel.close()
+    message = str(refused.value)
+    assert "Zalo không nhận webhook https://bot.example.gov.vn/zalo/hook" in message
+    assert "ZALO_WEBHOOK_URL" in message and TOKEN not in message
