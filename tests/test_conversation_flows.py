@@ -447,3 +447,28 @@ def test_a_database_failure_is_told_to_the_person_not_swallowed(tmp_path: Path) 
     talk = ChatConversation(unmigrated, tz=TZ, calendar=CALENDAR)
     assert "sự cố với cơ sở dữ liệu" in texts(talk.respond(event("401", "/viec")))
     unmigrated.dispose()
+
+
+def test_channels_without_buttons_never_get_an_empty_reply(office: Office) -> None:
+    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR)
+    person = office.bind("402")
+    office.reminder(person, "402", message_id="730")
+    with Session(office.engine) as session, session.begin():
+        binding = session.exec(select(ChatBinding).where(ChatBinding.chat_id == "402")).one()
+        binding.channel = "zalo"
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "402")).one()
+        row.channel = "zalo"
+    replies = talk.respond(event("402", "ok", channel="zalo", reply_to_message_id="730"))
+    replies += talk.respond(event("402", "2", channel="zalo"))
+    assert all(reply.message.text for reply in replies)
+    assert "đang thực hiện" in texts(replies)
+    assert [u.source for u in office.updates()] == ["zalo"]
+
+
+def test_a_reply_to_a_reminder_wins_over_an_open_pick(office: Office, talk: ChatConversation) -> None:
+    person = office.bind("403")
+    office.reminder(person, "403", message_id="740")
+    talk.respond(event("403", "/baocao"))
+    said = texts(talk.respond(event("403", "xong rồi", reply_to_message_id="740")))
+    assert "«Rà soát quy hoạch các khu, cụm công nghiệp»: hoàn thành" in said
+    assert "Tôi chưa biết" in texts(talk.respond(event("403", "1")))  # the pick is gone

@@ -23,6 +23,7 @@ from bot.channels.telegram_receive import (
     TelegramSetupError,
 )
 from bot.chat.conversation import ChatConversation
+from bot.chat.events import IncomingEvent, Reply
 from bot.db.models import OutboxKind, OutboxMessage, OutboxState, TaskStatus
 from bot.digest import build_digest
 from bot.outbox.dispatcher import Dispatcher
@@ -350,3 +351,36 @@ def test_webhook_mode_without_a_secret_is_refused_with_the_fix() -> None:
     )
     with pytest.raises(TelegramSetupError, match="TELEGRAM_WEBHOOK_SECRET"):
         receiver.check_settings()
+
+
+class Stuck:
+    """A conversation that never finishes its first event (the process stops meanwhile)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str | None] = []
+
+    async def handle(self, event: IncomingEvent) -> list[Reply]:
+        self.seen.append(event.text)
+        await asyncio.Event().wait()
+        return []
+
+
+async def test_an_update_not_handled_before_a_stop_comes_again_at_the_next_start(
+    api: FakeBotApi, office: Office, channel: TelegramChannel
+) -> None:
+    settings = TelegramReceiveSettings(
+        telegram_webhook_url=None, telegram_poll_timeout=0, telegram_poll_pause=0.02
+    )
+    stuck = Stuck()
+    first = TelegramReceiver(lambda engine: stuck, settings)
+    await first.start(office.engine, {"telegram": channel})
+    api.queue_update(message(4020, "/huongdan"))
+    await wait_for(lambda: stuck.seen == ["/huongdan"])
+    await first.stop()
+    second = TelegramReceiver(conversation, settings)
+    await second.start(office.engine, {"telegram": channel})
+    try:
+        await said(api, 4020, "chỉ làm việc với cán bộ đã đăng ký")
+    finally:
+        await second.stop()
+    assert second.handled == 1

@@ -7,6 +7,8 @@ channel's connection pool and base URL (self-hosted Bot API, the tests' fake) ar
 are, and the webhook needs no extra dependency (PTB's own webhook server needs the `webhooks`
 extra, i.e. tornado): the stdlib HTTP server below checks the secret header and queues the update.
 Updates are handled one at a time, in arrival order, so a chat's messages keep their order.
+Polling confirms an update to Telegram only after it is handled; the webhook answers 200 once the
+update is queued (Telegram would otherwise resend it), so a stop loses at most what is queued.
 """
 
 from __future__ import annotations
@@ -327,7 +329,11 @@ class TelegramReceiver:
             for update in updates:
                 offset = update.update_id + 1
                 self._queue.put_nowait(update.to_dict())
-            if not updates:
+            if updates:
+                # The next getUpdates confirms these to Telegram: only once they are handled, so
+                # a stop in between gets them again at the next start rather than losing them.
+                await self._queue.join()
+            else:
                 await asyncio.sleep(self.settings.telegram_poll_pause)
 
     async def _consume(self) -> None:

@@ -126,6 +126,16 @@ RECENT = dt.timedelta(days=7)
 """Free text is guessed to be about the one task reminded within this time."""
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
 _PERCENT = re.compile(r"^\s*(\d{1,3})\s*(?:%|phan tram|phần trăm)?\s*$", re.IGNORECASE)
+PICKS = frozenset(
+    {
+        StepKind.PICK_TASK,
+        StepKind.PICK_STATUS,
+        StepKind.CONFIRM_TASK,
+        StepKind.SNOOZE_WHICH,
+        StepKind.SNOOZE_LENGTH,
+    }
+)
+"""Questions answered only by picking a choice."""
 STATUS_ORDER = (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED, TaskStatus.NOT_STARTED)
 
 
@@ -254,8 +264,11 @@ class ChatConversation:
             return
         step = self.steps.get(event.channel, event.chat_id, turn.now)
         if step is not None:
-            self._typed_answer(turn, person, step, text)
-            return
+            if not (step.kind in PICKS and event.reply_to_message_id is not None and not text.isdigit()):
+                self._typed_answer(turn, person, step, text)
+                return
+            # Words replying to a reminder while a pick waits: the reply is meant, not the pick.
+            self.steps.clear(event.channel, event.chat_id)
         if event.reply_to_message_id is not None:
             row = reminder_by_reply(turn.session, event.channel, event.chat_id, event.reply_to_message_id)
             if row is not None and row.id is not None:
@@ -539,7 +552,7 @@ class ChatConversation:
         self._file(
             turn, person, task, understanding, step.message_id or turn.event.message_id, step.attachments
         )
-        if step.outbox_id is not None and step.message_id is not None:
+        if step.outbox_id is not None and step.message_id is not None and turn.buttons:
             # The reminder is answered: its buttons go.
             turn.replies.append(Reply(turn.message(""), edit_buttons_of=step.message_id))
 

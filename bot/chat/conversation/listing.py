@@ -104,19 +104,14 @@ def digest_now(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
         lang=turn.lang,
     )
     mode = ParseMode.HTML if composed.html else ParseMode.TEXT
-    for piece in composed.pieces:
-        turn.replies.append(Reply(OutgoingMessage(piece, mode)))
-    turn.replies.append(
-        Reply(
-            OutgoingMessage(""),
-            files=(
-                OutgoingFile("photo", "digest.png", composed.chart_png, turn.t(DIGEST_CHART)),
-                OutgoingFile(
-                    "document", composed.workbook_name, composed.workbook_xlsx, turn.t(DIGEST_WORKBOOK)
-                ),
-            ),
-        )
+    files = (
+        OutgoingFile("photo", "digest.png", composed.chart_png, turn.t(DIGEST_CHART)),
+        OutgoingFile("document", composed.workbook_name, composed.workbook_xlsx, turn.t(DIGEST_WORKBOOK)),
     )
+    # The files ride with the last piece: a channel without files just sends the text.
+    for number, piece in enumerate(composed.pieces, 1):
+        last = number == len(composed.pieces)
+        turn.replies.append(Reply(OutgoingMessage(piece, mode), files=files if last else ()))
 
 
 def _key(turn: Turn, key: str) -> str:
