@@ -12,6 +12,7 @@ import gettext
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -37,3 +38,22 @@ def translations(lang: str, domain: str) -> gettext.NullTranslations:
     buffer.seek(0)
     return Translations(buffer, domain=domain)
 
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for `pybabel extract -k N_` without translating it yet."""
+    return message
+
+
+class Render(Protocol):
+    def __call__(self, lang: str, template: str, /, **values: object) -> str: ...
+
+
+def renderer(domain: str) -> Render:
+    """`render(lang, TEMPLATE, **values)` for one domain: translate, then fill the placeholders
+    (`str.format` names, so a translation may reorder them)."""
+
+    def render(lang: str, template: str, /, **values: object) -> str:
+        return translations(lang, domain).gettext(template).format(**values)
+
+    return render

@@ -139,6 +139,7 @@ class Office:
         message_id: str = "500",
         state: OutboxState = OutboxState.SENT,
         sent_at: dt.datetime = NOW - dt.timedelta(hours=1),
+        channel: str = "telegram",
     ) -> int:
         """A reminder of the occurrence, already sent to `chat` as message `message_id`."""
         occurrence_id = self.occurrence(key, report=report, due=due)
@@ -152,7 +153,7 @@ class Office:
                 next_attempt_at=sent_at,
                 state=state,
                 sent_at=sent_at if state is OutboxState.SENT else None,
-                channel="telegram" if state is OutboxState.SENT else None,
+                channel=channel if state is OutboxState.SENT else None,
                 chat_id=chat if state is OutboxState.SENT else None,
                 sent_message_id=message_id if state is OutboxState.SENT else None,
                 created_at=sent_at,

@@ -66,15 +66,17 @@ def test_short_demo_shows_working_days_replies_and_a_matching_digest(tmp_path: P
     assert dt.date(2017, 5, 1) not in shown
 
     replies = REPLY.findall(output)
-    assert [text for _, text in replies] == ["đang làm 50%", "xong", "xong", "1"]
-    # Each status is confirmed; «xong» typed without quoting the reminder is asked back, by number.
+    assert [text for _, text in replies] == ["đang làm 50%", "xong", "1"]
+    # Each status is confirmed; «1» typed without quoting picks «1. Hoàn thành» of the reminder
+    # just received, with no question back.
     assert [status.strip() for _, status in RECORDED.findall(output)] == [
         "đang thực hiện",
         "hoàn thành",
         "hoàn thành",
     ]
     assert "đang thực hiện (50%)" in output
-    assert re.search(r"phải không\?\s*│\s*│ 1\. Đúng", output)
+    assert "phải không" not in output and "chưa hiểu" not in output
+    assert re.search(r"trả lời: «1»\n.*\n│ Đã ghi nhận nhiệm vụ «[^»]+»: hoàn thành\.", output)
 
     digest = last_digest(output)
     assert count(digest, "Hoàn thành đúng hạn") == done_tasks(output) == 2
@@ -94,7 +96,6 @@ def test_a_full_quarter_runs_in_under_a_minute_with_an_escalation(tmp_path: Path
     replies = REPLY.findall(output)
     assert [text for _, text in replies] == [
         "đang làm 50%",
-        "xong",
         "xong",
         "1",
         "vướng mắc: thiếu kinh phí",

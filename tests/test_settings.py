@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic_settings import BaseSettings
 
+from bot.channels.telegram_receive import TelegramReceiveSettings
+from bot.channels.zalo_receive import ZaloReceiveSettings
 from bot.engine.settings import EngineSettings
 from bot.settings import Settings
 
@@ -28,7 +30,9 @@ def documented() -> set[str]:
     return set(pattern.findall(ENV_EXAMPLE.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("settings_class", [Settings, EngineSettings])
+@pytest.mark.parametrize(
+    "settings_class", [Settings, EngineSettings, TelegramReceiveSettings, ZaloReceiveSettings]
+)
 def test_env_example_lists_every_setting(settings_class: type[BaseSettings]) -> None:
     assert env_names(settings_class) - documented() == set()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,13 +19,15 @@ from sqlmodel import Session, select
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_receive import SECRET_HEADER, ZaloReceiver, ZaloReceiveSettings, ZaloSetupError
 from bot.chat.conversation import ChatConversation
+from bot.chat.messages import status_label
 from bot.db.models import ChatBinding, Invite, OutboxState, Task, TaskStatus, TaskUpdate
 from bot.digest.queries import build_digest
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
 from bot.people.invites import create_invite
 from bot.workcal import WorkCalendar
 from tests.fakes.bot_api import ZaloBotApi
-from tests.fakes.outbox_world import World, add_reminders, build_world, outbox_rows
+from tests.fakes.outbox_world import TASK_TITLE, World, add_reminders, build_world, outbox_rows
+from tests.fakes.processes import NHACVIEC, run_env
 
 TOKEN = "1459232241454765289:fake-zalo-secret"
 
@@ -199,6 +203,76 @@ async def test_a_blocked_chat_fails_the_row_and_blocks_the_binding(zalo: Zalo) -
         assert session.exec(select(ChatBinding)).one().blocked_at is not None
 
 
+# --- numbered choices under a reminder ----------------------------------------------------------
+
+
+async def reminded(zalo: Zalo) -> str:
+    """A registered person who has just received one reminder (with numbered choices)."""
+    chat = await registered(zalo)
+    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    assert (await zalo.dispatcher().run(until_idle=True)).sent == 1
+    assert "4. Nhắc lại sau" in zalo.texts(chat)[-1]
+    return chat
+
+
+def task_updates(engine: Engine) -> list[TaskUpdate]:
+    with Session(engine) as session:
+        return list(session.exec(select(TaskUpdate)).all())
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "percent", "note"),
+    [
+        (["1"], TaskStatus.DONE, None, None),
+        (["2", "60%"], TaskStatus.IN_PROGRESS, 60, None),
+        (["số 3", "thiếu kinh phí"], TaskStatus.BLOCKED, None, "thiếu kinh phí"),
+    ],
+    ids=["done", "in progress", "blocked"],
+)
+async def test_a_typed_number_answers_the_reminder_like_its_button(
+    zalo: Zalo, typed: list[str], status: TaskStatus, percent: int | None, note: str | None
+) -> None:
+    chat = await reminded(zalo)
+    answers = [text for line in typed for text in await zalo.say(chat, line)]
+    assert not any("phải không" in text or "chưa hiểu" in text for text in answers), answers
+    assert f"«{TASK_TITLE}»: {status_label(status, 'vi')}" in answers[-1], answers
+    (update,) = task_updates(zalo.engine)
+    assert (update.status, update.percent, update.note) == (status, percent, note)
+    assert (update.source, update.author_person_id) == ("zalo", "p0000")
+    with Session(zalo.engine) as session:
+        task = session.get(Task, zalo.world.task_id)
+        assert task is not None and task.status is status
+
+
+async def test_four_then_one_snoozes_the_reminder(zalo: Zalo) -> None:
+    chat = await reminded(zalo)
+    lengths = await zalo.say(chat, "4")
+    assert "1. 1 ngày" in lengths[0] and "2. 3 ngày" in lengths[0]
+    snoozed = await zalo.say(chat, "1")
+    assert "Đã hoãn" in snoozed[0]
+    pending = [row for row in outbox_rows(zalo.engine) if row.state == OutboxState.PENDING]
+    assert len(pending) == 1 and "|snooze:" in pending[0].idempotency_key  # one more reminder, later
+    assert pending[0].next_attempt_at > now()
+    assert task_updates(zalo.engine) == []
+
+
+async def test_a_number_on_an_answered_reminder_is_told_and_stores_nothing(zalo: Zalo) -> None:
+    chat = await reminded(zalo)
+    await zalo.say(chat, "1")
+    late = await zalo.say(chat, "2")
+    assert "đã hoàn thành hoặc đã đóng" in late[0] and "không cần báo cáo thêm" in late[0]
+    assert len(task_updates(zalo.engine)) == 1
+
+
+async def test_a_number_out_of_range_asks_again(zalo: Zalo) -> None:
+    chat = await reminded(zalo)
+    again = await zalo.say(chat, "7")
+    assert "từ 1 đến 4" in again[0] and "1. Hoàn thành" in again[0] and "4. Nhắc lại sau" in again[0]
+    assert task_updates(zalo.engine) == []
+    assert "hoàn thành" in (await zalo.say(chat, "1"))[0]
+    assert len(task_updates(zalo.engine)) == 1
+
+
 # --- webhooks -----------------------------------------------------------------------------------
 
 
@@ -299,3 +373,23 @@ async def test_a_refused_set_webhook_says_what_to_check(api: ZaloBotApi, engine:
     message = str(refused.value)
     assert "Zalo không nhận webhook https://bot.example.gov.vn/zalo/hook" in message
     assert "ZALO_WEBHOOK_URL" in message and TOKEN not in message
+
+
+# --- nhacviec run --------------------------------------------------------------------------------
+
+
+def test_run_names_the_zalo_server_it_could_not_start_with(api: ZaloBotApi, tmp_path: Path) -> None:
+    env = run_env(f"sqlite:///{tmp_path / 'run.db'}", ZALO_BOT_TOKEN="1:WRONG-token", ZALO_API_URL=api.url)
+    result = subprocess.run(
+        [*NHACVIEC, "run", "--once", "--no-materialise"],
+        env=env,
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())  # the console wraps long lines
+    assert "Không khởi động được kênh zalo" in message and "ZALO_BOT_TOKEN" in message
+    assert f"(và kết nối mạng tới {api.url})" in message
+    assert "chưa có kênh Zalo" not in message

@@ -19,8 +19,6 @@ class ConfiguredChannels:
     limits: dict[str, RateLimits] = field(default_factory=dict)
     catch_all: str | None = None
     """The console, when no platform is configured: everyone's reminders are printed there."""
-    zalo_requested: bool = False
-    """Always False now that Zalo has a channel (kept until `nhacviec run` stops reading it)."""
 
 
 def configured_channels(settings: Settings, engine_settings: EngineSettings) -> ConfiguredChannels:

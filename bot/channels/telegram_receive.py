@@ -1,39 +1,33 @@
 """Receiving on Telegram: updates → `IncomingEvent` → the conversation → replies.
 
-Long polling by default, webhook when TELEGRAM_WEBHOOK_URL is set. Both are small loops on the
-`Bot` the Telegram channel already holds rather than PTB's `Application`: the conversation does
-its own routing and state (so PTB's handlers, job queue and persistence would sit unused), the
-channel's connection pool and base URL (self-hosted Bot API, the tests' fake) are reused as they
-are, and the webhook needs no extra dependency (PTB's own webhook server needs the `webhooks`
-extra, i.e. tornado): the stdlib HTTP server below checks the secret header and queues the update.
-Updates are handled one at a time, in arrival order, so a chat's messages keep their order.
+Long polling by default, webhook when TELEGRAM_WEBHOOK_URL is set (the shared machinery is
+`bot.channels.receiving`). Both run on the `Bot` the Telegram channel already holds rather than
+PTB's `Application`: the conversation does its own routing and state (so PTB's handlers, job queue
+and persistence would sit unused), the channel's connection pool and base URL (self-hosted Bot
+API, the tests' fake) are reused as they are, and the webhook needs no extra dependency (PTB's own
+webhook server needs the `webhooks` extra, i.e. tornado).
 Polling confirms an update to Telegram only after it is handled; the webhook answers 200 once the
 update is queued (Telegram would otherwise resend it), so a stop loses at most what is queued.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import hmac
-import json
 import logging
-import threading
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Engine
-from telegram import Bot, Message, Update
+from telegram import Message, Update
 from telegram.error import Conflict, TelegramError
 
-from bot.channels.base import Channel, ChannelError, FileChannel, PressChannel, can_send_files
+from bot.channels.base import Channel, ChannelError
+from bot.channels.receiving import POLL_PAUSE_CAP, UpdateReceiver, Webhook
+from bot.channels.receiving import deliver as deliver
 from bot.channels.telegram import TelegramChannel
-from bot.chat.events import Conversation, IncomingEvent, Reply
+from bot.chat.events import Conversation, IncomingEvent
 from bot.people.updates import Attachment
 
 log = logging.getLogger(__name__)
@@ -41,7 +35,6 @@ log = logging.getLogger(__name__)
 NAME = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
-_PAUSE_CAP = 60.0
 
 
 class TelegramReceiveSettings(BaseSettings):
@@ -92,14 +85,6 @@ _MESSAGES = {
         ),
     },
 }
-
-
-def _say(lang: str, key: str, **values: object) -> str:
-    return _MESSAGES.get(lang, _MESSAGES["vi"])[key].format(**values)
-
-
-def _valid_secret(secret: str) -> bool:
-    return 1 <= len(secret) <= 256 and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
 
 
 # --- updates → events -----------------------------------------------------------------------------
@@ -173,46 +158,20 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-# --- replies → Bot API calls ----------------------------------------------------------------------
-
-
-async def deliver(channel: Channel, event: IncomingEvent, replies: list[Reply]) -> None:
-    """Send the conversation's replies: the press answered, answered buttons removed, messages,
-    files (each where the channel can). A failure is logged and the next reply still goes: the
-    update is not handled twice."""
-    answered = False
-    for reply in replies:
-        chat_id = reply.chat_id or event.chat_id
-        try:
-            if isinstance(channel, PressChannel):
-                if reply.answer_callback is not None and event.callback_id is not None and not answered:
-                    answered = True
-                    await channel.answer_callback(event.callback_id, reply.answer_callback)
-                if reply.edit_buttons_of is not None:
-                    await channel.remove_buttons(chat_id, reply.edit_buttons_of)
-            if reply.message.text:
-                await channel.send(chat_id, reply.message)
-            if reply.files and can_send_files(channel):
-                assert isinstance(channel, FileChannel)
-                for item in reply.files:
-                    await channel.send_file(chat_id, item)
-        except ChannelError as exc:
-            log.warning("%s reply to chat %s not sent: %s", channel.name, chat_id, exc)
-    if event.callback_id is not None and not answered and isinstance(channel, PressChannel):
-        # Every press is answered, or the person's Telegram shows a spinner for a while.
-        try:
-            await channel.answer_callback(event.callback_id)
-        except ChannelError as exc:
-            log.warning("%s press not answered: %s", channel.name, exc)
-
-
 # --- the receiver ---------------------------------------------------------------------------------
 
 
-class TelegramReceiver:
+class TelegramReceiver(UpdateReceiver[TelegramChannel]):
     """Feeds Telegram updates to the conversation and sends its replies (a `bot.engine.hooks.Receiver`).
 
     `conversation` makes the conversation for a database (the engine's `start` passes it)."""
+
+    name = NAME
+    label = "Telegram"
+    secret_header = SECRET_HEADER
+    messages = _MESSAGES
+    setup_error = TelegramSetupError
+    confirm_after_handling = True
 
     def __init__(
         self,
@@ -221,204 +180,69 @@ class TelegramReceiver:
         *,
         lang: str = "vi",
     ) -> None:
-        self._make_conversation = conversation
+        super().__init__(conversation, lang=lang)
         self.settings = settings or TelegramReceiveSettings()
-        self._lang = lang
-        self._channel: TelegramChannel | None = None
-        self._conversation: Conversation | None = None
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._server: _WebhookServer | None = None
-        self.handled = 0
-        """Updates handed to the conversation so far (for tests and the log)."""
+        self._offset: int | None = None
 
-    @property
-    def webhook_port(self) -> int | None:
-        return self._server.port if self._server is not None else None
+    def _channel_in(self, channels: Mapping[str, Channel]) -> TelegramChannel | None:
+        channel = channels.get(NAME)
+        return channel if isinstance(channel, TelegramChannel) else None
 
-    def check_settings(self) -> None:
-        """Raises `TelegramSetupError` with the fix when webhook mode is asked for but cannot work."""
+    def _webhook(self) -> Webhook | None:
         url = self.settings.telegram_webhook_url
         if not url:
-            return
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise TelegramSetupError(_say(self._lang, "bad_url", url=url))
+            return None
         secret = self.settings.telegram_webhook_secret
-        value = secret.get_secret_value() if secret is not None else ""
-        if not _valid_secret(value):
-            raise TelegramSetupError(_say(self._lang, "no_secret", length=len(value)))
+        return Webhook(
+            url,
+            secret.get_secret_value() if secret is not None else "",
+            self.settings.telegram_webhook_listen,
+            self.settings.telegram_webhook_port,
+        )
 
-    async def start(self, engine: Engine, channels: Mapping[str, Channel]) -> None:
-        channel = channels.get(NAME)
-        if not isinstance(channel, TelegramChannel):
-            return
-        self.check_settings()
-        self._channel = channel
-        self._conversation = self._make_conversation(engine)
-        self._tasks.append(asyncio.create_task(self._consume(), name="telegram-updates"))
-        url = self.settings.telegram_webhook_url
-        if url:
-            secret = self.settings.telegram_webhook_secret
-            assert secret is not None  # check_settings
-            self._server = _WebhookServer(
-                self.settings.telegram_webhook_listen,
-                self.settings.telegram_webhook_port,
-                urlsplit(url).path or "/",
-                secret.get_secret_value(),
-                self._enqueue_from_thread(asyncio.get_running_loop()),
-            )
-            self._server.start()
-            await channel.bot.set_webhook(
-                url, secret_token=secret.get_secret_value(), allowed_updates=list(ALLOWED_UPDATES)
-            )
-        else:
-            try:
-                await channel.bot.delete_webhook()  # getUpdates is refused while a webhook is set
-            except TelegramError as exc:
-                log.warning("Telegram deleteWebhook failed: %s", exc)
-            self._tasks.append(asyncio.create_task(self._poll(channel.bot), name="telegram-poll"))
+    def _valid_secret(self, secret: str) -> bool:
+        return 1 <= len(secret) <= 256 and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
 
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+    def _accepts(self, update: dict[str, Any]) -> bool:
+        return isinstance(update.get("update_id"), int)
 
-    async def idle(self) -> None:
-        """Wait until every update received so far has been handled (for tests)."""
-        await self._queue.join()
+    async def _set_webhook(self, channel: TelegramChannel, webhook: Webhook) -> None:
+        await channel.bot.set_webhook(
+            webhook.url, secret_token=webhook.secret, allowed_updates=list(ALLOWED_UPDATES)
+        )
 
-    def _enqueue_from_thread(self, loop: asyncio.AbstractEventLoop) -> Callable[[dict[str, Any]], None]:
-        def enqueue(update: dict[str, Any]) -> None:
-            loop.call_soon_threadsafe(self._queue.put_nowait, update)
+    async def _delete_webhook(self, channel: TelegramChannel) -> None:
+        try:
+            await channel.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        except TelegramError as exc:
+            log.warning("Telegram deleteWebhook failed: %s", exc)
 
-        return enqueue
-
-    async def _poll(self, bot: Bot) -> None:
-        offset: int | None = None
-        pause = 1.0
+    async def _fetch(self, channel: TelegramChannel) -> list[dict[str, Any]]:
         timeout = self.settings.telegram_poll_timeout
-        while True:
-            try:
-                updates = await bot.get_updates(
-                    offset=offset,
-                    timeout=timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    read_timeout=timeout + 10,
-                )
-            except asyncio.CancelledError:
-                raise
-            except Conflict as exc:
-                log.error(
-                    "Telegram getUpdates conflict (another bot process polls this token?): %s", exc.message
-                )
-                await asyncio.sleep(_PAUSE_CAP / 2)
-                continue
-            except TelegramError as exc:  # the platform may come back: keep polling, slower
-                log.warning("Telegram getUpdates failed: %s", exc.message)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, _PAUSE_CAP)
-                continue
-            pause = 1.0
-            for update in updates:
-                offset = update.update_id + 1
-                self._queue.put_nowait(update.to_dict())
-            if updates:
-                # The next getUpdates confirms these to Telegram: only once they are handled, so
-                # a stop in between gets them again at the next start rather than losing them.
-                await self._queue.join()
-            else:
-                await asyncio.sleep(self.settings.telegram_poll_pause)
-
-    async def _consume(self) -> None:
-        while True:
-            data = await self._queue.get()
-            try:
-                await self.handle_update(data)
-            except Exception:  # one bad update must not stop the others
-                log.exception("Telegram update not handled")
-            finally:
-                self._queue.task_done()
-
-    async def handle_update(self, data: Mapping[str, Any]) -> None:
-        if self._conversation is None or self._channel is None:
-            return
-        update = Update.de_json(dict(data), self._channel.bot)
-        event = to_event(update, bot_username=self._channel.bot.username)
-        if event is None:
-            return
-        replies = await self._conversation.handle(event)
-        self.handled += 1
-        await deliver(self._channel, event, replies)
-
-
-class _WebhookServer:
-    """The webhook endpoint, on its own thread: it checks the secret, queues the update, answers."""
-
-    def __init__(
-        self, host: str, port: int, path: str, secret: str, enqueue: Callable[[dict[str, Any]], None]
-    ) -> None:
-        handler = type(
-            "TelegramWebhookHandler",
-            (_WebhookHandler,),
-            {"path_expected": path, "secret": secret, "enqueue": staticmethod(enqueue)},
+        updates = await channel.bot.get_updates(
+            offset=self._offset,
+            timeout=timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            read_timeout=timeout + 10,
         )
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="telegram-webhook", daemon=True
-        )
+        if updates:
+            # Sent with the next getUpdates, which confirms these: the shared poll loop waits
+            # until they are handled first (`confirm_after_handling`).
+            self._offset = updates[-1].update_id + 1
+        return [update.to_dict() for update in updates]
+
+    def _poll_failed(self, exc: Exception) -> float | None:
+        if isinstance(exc, Conflict):
+            log.error("Telegram getUpdates conflict (another bot process polls this token?): %s", exc.message)
+            return POLL_PAUSE_CAP / 2
+        if isinstance(exc, TelegramError):
+            log.warning("Telegram getUpdates failed: %s", exc.message)
+            return None
+        raise exc
 
     @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
+    def _poll_pause(self) -> float:
+        return self.settings.telegram_poll_pause
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-class _WebhookHandler(BaseHTTPRequestHandler):
-    path_expected: str
-    secret: str
-    enqueue: Callable[[dict[str, Any]], None]
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if 0 < length <= 1_000_000 else b""
-        if urlsplit(self.path).path.rstrip("/") != self.path_expected.rstrip("/"):
-            self._answer(404, {"ok": False, "description": "Not Found"})
-            return
-        given = self.headers.get(SECRET_HEADER) or ""
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("Telegram webhook call refused: wrong or missing %s", SECRET_HEADER)
-            self._answer(403, {"ok": False, "description": "Forbidden: wrong secret token"})
-            return
-        try:
-            update = json.loads(body)
-        except ValueError:
-            self._answer(400, {"ok": False, "description": "Bad Request: body is not JSON"})
-            return
-        if isinstance(update, dict) and isinstance(update.get("update_id"), int):
-            self.enqueue(update)
-        self._answer(200, {"ok": True})
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None  # the request line is not worth a log line per update
+    def _to_event(self, channel: TelegramChannel, update: Mapping[str, Any]) -> IncomingEvent | None:
+        return to_event(Update.de_json(dict(update), channel.bot), bot_username=channel.bot.username)

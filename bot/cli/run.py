@@ -15,16 +15,19 @@ from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.db import errors, migrate
+from bot.engine import readiness
 from bot.engine.messages import (
     CHANNEL_FAILED,
     CONSOLE_ONLY,
     INVALID_SETTING,
     LEASE_TOO_SHORT,
+    NO_PEOPLE,
+    NO_PLANS,
     STARTED,
     STOPPED,
-    ZALO_NOT_READY,
     render,
 )
+from bot.engine.readiness import Missing
 from bot.engine.runner import ChannelStartError, RunOptions, run_engine
 from bot.engine.settings import EngineSettings
 from bot.settings import get_settings
@@ -62,6 +65,10 @@ def run_command(
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level.upper() != "DEBUG":
+        # Their INFO lines (every migration step, every job added) bury what the bot says.
+        for chatty in ("alembic", "apscheduler", "httpx", "httpcore"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.zalo_bot_token) if s]
     redact.install(secrets)
     url = settings.database_url
@@ -73,10 +80,12 @@ def run_command(
     except HolidayFileError as exc:
         fail(str(exc), code=1)
     configured = configured_channels(settings, engine_settings)
-    if configured.zalo_requested:
-        err.print(render(language, ZALO_NOT_READY), markup=False)
     if configured.catch_all is not None:
         err.print(render(language, CONSOLE_ONLY), markup=False)
+    with database_errors(url, language):
+        lacking = readiness.missing(engine, console_only=configured.catch_all is not None)
+    if lacking is not None:
+        err.print(render(language, NO_PLANS if lacking is Missing.PLANS else NO_PEOPLE), markup=False)
     started = render(language, STARTED, channels=", ".join(configured.channels), url=errors.safe_url(url))
     try:
         with database_errors(url, language):
@@ -94,11 +103,8 @@ def run_command(
                 )
             )
     except ChannelStartError as exc:
-        setting, api = (
-            ("TELEGRAM_BOT_TOKEN", settings.telegram_api_url)
-            if exc.channel == "telegram"
-            else (f"{exc.channel.upper()}_BOT_TOKEN", "")
-        )
+        apis = {"telegram": settings.telegram_api_url, "zalo": settings.zalo_api_url}
+        setting, api = f"{exc.channel.upper()}_BOT_TOKEN", apis.get(exc.channel, "")
         fail(
             render(
                 language, CHANNEL_FAILED, channel=exc.channel, reason=exc.reason, setting=setting, url=api

@@ -66,7 +66,8 @@ class ScriptLine:
     on: OutboxKind | None
     """Answer the reminder of this kind (None: the task's first reminder)."""
     texts: tuple[str, ...]
-    """The messages the person sends, one after the other (a question answered by its number)."""
+    """The messages the person sends, one after the other; a bare number picks the reminder's
+    numbered choice (or answers the question just asked)."""
     quoted: bool = True
     """Sent as a reply to the reminder (Telegram); False: typed as new messages (Zalo, no quoting)."""
 
@@ -74,7 +75,7 @@ class ScriptLine:
 SCRIPT: tuple[ScriptLine, ...] = (
     ScriptLine(0, None, ("đang làm 50%",)),
     ScriptLine(0, OutboxKind.DUE, ("xong",)),
-    ScriptLine(1, OutboxKind.DUE, ("xong", "1"), quoted=False),
+    ScriptLine(1, OutboxKind.DUE, ("1",), quoted=False),
     ScriptLine(2, None, ("vướng mắc: thiếu kinh phí",)),
     ScriptLine(4, OutboxKind.DUE, ("đã hoàn thành",)),
 )

@@ -7,18 +7,10 @@ from __future__ import annotations
 
 from bot.db.models import OutboxKind, TaskStatus
 from bot.digest.model import Standing
-from bot.i18n import translations
+from bot.i18n import N_, renderer
 
 DOMAIN = "digest"
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for `pybabel extract` without translating it yet."""
-    return message
-
-
-def render(lang: str, template: str, **values: object) -> str:
-    return translations(lang, DOMAIN).gettext(template).format(**values)
+render = renderer(DOMAIN)
 
 
 STANDING_LABELS = {

@@ -35,6 +35,7 @@ from bot.db.models import (
     PlanDigestRecipient,
 )
 from bot.digest import messages as msg
+from bot.i18n import N_
 from bot.plans.loader import load_model_file
 from bot.plans.model import Role, StrictModel
 from bot.workcal import WorkCalendar
@@ -59,7 +60,7 @@ class DigestScheduleError(Exception):
         self.messages = messages
 
 
-BAD_CRON = msg.N_(
+BAD_CRON = N_(
     "{path}: {field}: «{cron}» không phải biểu thức cron hợp lệ ({detail}). Viết 5 trường "
     "«phút giờ ngày tháng thứ», ví dụ \"0 15 * * fri\" (15:00 thứ Sáu hằng tuần); thứ viết bằng "
     "tên tiếng Anh (mon, tue, wed, thu, fri, sat, sun)."

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from bot.outbox.messages import N_, render
+from bot.i18n import N_
+from bot.outbox.messages import render
 
 __all__ = ["render"]
 
@@ -13,8 +14,13 @@ CONSOLE_ONLY = N_(
     "trong tệp .env (TELEGRAM_API_URL nếu dùng máy chủ Bot API riêng); để gửi qua Zalo, đặt ZALO_BOT_TOKEN. "
     "Rồi chạy lại «nhacviec run»."
 )
-ZALO_NOT_READY = N_(
-    "ZALO_BOT_TOKEN đã đặt nhưng phiên bản này chưa có kênh Zalo: bỏ qua Zalo, các kênh khác vẫn chạy."
+NO_PLANS = N_(
+    "Cơ sở dữ liệu chưa có kế hoạch nào, nên chưa có gì để nhắc. Chạy «nhacviec plans sync» để nạp "
+    "các kế hoạch trong thư mục plans/, hoặc «nhacviec demo» để xem thử bot trên một kế hoạch mẫu."
+)
+NO_PEOPLE = N_(
+    "Chưa có ai để nhắc: thêm người vào danh bạ (khóa people: trong plans/directory/*.yaml) rồi chạy "
+    "«nhacviec plans sync», hoặc tạo mã mời bằng «nhacviec invite --unit <mã đơn vị> --role staff»."
 )
 STARTED = N_("Đang chạy với kênh: {channels}. Cơ sở dữ liệu: {url}. Nhấn Ctrl-C để dừng.")
 CHANNEL_FAILED = N_(

@@ -5,17 +5,14 @@ the office's language, whatever the reader's language.
 
 from __future__ import annotations
 
-from bot.i18n import translations
+from bot.i18n import renderer
 
 DOMAIN = "reminders"
 
 
 def N_(message: str) -> str:
     return message
-
-
-def render(lang: str, template: str, **values: object) -> str:
-    return translations(lang, DOMAIN).gettext(template).format(**values)
+render = renderer(DOMAIN)
 
 
 NO_CHANNEL = N_("chưa đăng ký kênh nhận tin")

@@ -4,18 +4,10 @@ in `bot/locale/en/LC_MESSAGES/people.po`. Placeholders are `str.format` names.
 
 from __future__ import annotations
 
-from bot.i18n import translations
+from bot.i18n import N_, renderer
 
 DOMAIN = "people"
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for `pybabel extract` without translating it yet."""
-    return message
-
-
-def render(lang: str, template: str, **values: object) -> str:
-    return translations(lang, DOMAIN).gettext(template).format(**values)
+render = renderer(DOMAIN)
 
 
 HOW_TO_GET_INVITE = N_(

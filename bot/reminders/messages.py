@@ -4,18 +4,10 @@ with English in `bot/locale/en/LC_MESSAGES/schedule.po`. Placeholders are `str.f
 
 from __future__ import annotations
 
-from bot.i18n import translations
+from bot.i18n import N_, renderer
 
 DOMAIN = "schedule"
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for `pybabel extract` without translating it yet."""
-    return message
-
-
-def render(lang: str, template: str, **values: object) -> str:
-    return translations(lang, DOMAIN).gettext(template).format(**values)
+render = renderer(DOMAIN)
 
 
 # Why a reminder is sent (the preview's last column).

@@ -61,10 +61,12 @@ from bot.chat.conversation.messages import (
     YES,
     render,
 )
+from bot.chat.conversation.numbers import choice_number
 from bot.chat.conversation.reminders import (
     Reminder,
     Stale,
     checked_reminder,
+    latest_reminder_in_chat,
     parse_callback,
     recent_reminders,
     reminder_by_reply,
@@ -72,13 +74,16 @@ from bot.chat.conversation.reminders import (
     snooze_until,
 )
 from bot.chat.conversation.state import Choice, FloodGate, Step, StepKind, Steps, Verdict
-from bot.chat.conversation.turn import Refusal, Turn
+from bot.chat.conversation.turn import Refusal, Turn, choice_message
 from bot.chat.events import IncomingEvent, Reply
 from bot.chat.messages import status_label
 from bot.chat.replies import confirmation
 from bot.chat.understand import MAX_LENGTH, ReportClaim, Snooze, Understanding, understand_reply
 from bot.datefmt import long_date, short_date
 from bot.db.models import ChatBinding, Person, Task, TaskStatus
+from bot.i18n import translations
+from bot.outbox.render import CHOICES as REMINDER_CHOICES
+from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import shorten
 from bot.people import (
     DEFAULT_LIMITER,
@@ -264,11 +269,15 @@ class ChatConversation:
             return
         step = self.steps.get(event.channel, event.chat_id, turn.now)
         if step is not None:
-            if not (step.kind in PICKS and event.reply_to_message_id is not None and not text.isdigit()):
+            replying = event.reply_to_message_id is not None and choice_number(text) is None
+            if not (step.kind in PICKS and replying):
                 self._typed_answer(turn, person, step, text)
                 return
             # Words replying to a reminder while a pick waits: the reply is meant, not the pick.
             self.steps.clear(event.channel, event.chat_id)
+        number = None if turn.buttons else choice_number(text)
+        if number is not None and self._numbered_choice(turn, person, number):
+            return
         if event.reply_to_message_id is not None:
             row = reminder_by_reply(turn.session, event.channel, event.chat_id, event.reply_to_message_id)
             if row is not None and row.id is not None:
@@ -369,11 +378,13 @@ class ChatConversation:
                 self._file_report(turn, person, ReportClaim(period=None), reminder.occurrence.id)
                 turn.answer_press(turn.t(RECORDED), remove_buttons=True)
             else:
-                turn.answer_press(turn.t(REPORT_ONLY_DONE))
+                turn.notice(turn.t(REPORT_ONLY_DONE))
             return
         task = reminder.task
         if action == "done":
-            self._file(turn, person, task, Understanding(status=TaskStatus.DONE), event.message_id, ())
+            # A typed «1» may come as a photo's caption: the photo is the evidence.
+            done = Understanding(status=TaskStatus.DONE)
+            self._file(turn, person, task, done, event.message_id, event.attachments)
             turn.answer_press(turn.t(RECORDED), remove_buttons=True)
         elif action == "doing":
             percents = tuple(Choice(str(p), f"{p}%") for p in (25, 50, 75))
@@ -385,6 +396,7 @@ class ChatConversation:
                 status=TaskStatus.IN_PROGRESS,
                 outbox_id=row_id,
                 message_id=shown,
+                attachments=event.attachments,
             )
             self._open(turn, step)
             turn.answer_press("")
@@ -397,10 +409,40 @@ class ChatConversation:
                 status=TaskStatus.BLOCKED,
                 outbox_id=row_id,
                 message_id=shown,
+                attachments=event.attachments,
             )
             self._open(turn, step)
             turn.answer_press("")
             turn.say(turn.t(ASK_REASON, task=shorten(task.title, 80)))
+
+    def _numbered_choice(self, turn: Turn, person: Person, number: int) -> bool:
+        """A bare number on a channel without buttons: the choice of the reminder it answers (the
+        quoted one, else the newest one sent to this chat), as if its button were pressed. False
+        when no reminder was sent to this chat lately."""
+        event = turn.event
+        try:
+            reminder = None
+            if event.reply_to_message_id is not None:
+                row = reminder_by_reply(turn.session, event.channel, event.chat_id, event.reply_to_message_id)
+                if row is not None and row.id is not None:
+                    reminder = checked_reminder(turn.session, person, row.id)
+            if reminder is None:
+                reminder = latest_reminder_in_chat(
+                    turn.session, person, event.channel, event.chat_id, turn.now
+                )
+        except Stale as stale:
+            turn.say(turn.t(stale.template, task=stale.task or ""))
+            return True
+        if reminder is None:
+            return False
+        if not 1 <= number <= len(REMINDER_CHOICES):
+            labels = translations(turn.lang, REMINDER_DOMAIN)
+            choices = [Choice(action, labels.gettext(label)) for action, label in REMINDER_CHOICES]
+            question = turn.t(PICK_NUMBER, count=len(choices))
+            turn.replies.append(Reply(choice_message(question, "", choices, False, turn.lang)))
+            return True
+        self._reminder_action(turn, person, reminder, REMINDER_CHOICES[number - 1][0])
+        return True
 
     def _step_press(self, turn: Turn, person: Person, data: str) -> None:
         event = turn.event
@@ -426,10 +468,14 @@ class ChatConversation:
         # A typed number picks a listed choice, except for the percent where buttons show the
         # choices: there `50` and `2` are percentages.
         numbered = step.kind is not StepKind.PERCENT or not turn.buttons
-        if step.choices and text.isdigit() and numbered:
-            number = int(text)
+        number = choice_number(text)
+        if step.choices and number is not None and numbered:
             if 1 <= number <= len(step.choices):
                 self._choose(turn, person, step, step.choices[number - 1])
+                return
+            if not turn.buttons and step.kind not in (StepKind.PERCENT, StepKind.NOTE):
+                # Out of range: the choices again, the question stays open.
+                turn.ask(turn.t(PICK_NUMBER, count=len(step.choices)), step)
                 return
         if step.kind is StepKind.PERCENT:
             match = _PERCENT.match(text)

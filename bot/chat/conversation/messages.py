@@ -4,18 +4,10 @@
 
 from __future__ import annotations
 
-from bot.i18n import translations
+from bot.i18n import N_, renderer
 
 DOMAIN = "conversation"
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for `pybabel extract` without translating it yet."""
-    return message
-
-
-def render(lang: str, template: str, **values: object) -> str:
-    return translations(lang, DOMAIN).gettext(template).format(**values)
+render = renderer(DOMAIN)
 
 
 NOT_REGISTERED = N_(
@@ -40,7 +32,7 @@ HELP = N_(
     "/huy — hủy bước đang làm\n"
     "/huongdan — hướng dẫn này\n"
     "Có thể trả lời thẳng vào tin nhắc: «xong», «đang làm 60%», «vướng mắc: thiếu kinh phí», "
-    "«đã nộp báo cáo tháng 11»."
+    "«đã nộp báo cáo tháng 11», hoặc gõ số của lựa chọn (1, 2, 3…) khi tin nhắc không có nút bấm."
 )
 UNKNOWN_COMMAND = N_("Bot không có lệnh «{command}». Gõ /huongdan để xem các lệnh.")
 SLOW_DOWN = N_(

@@ -17,6 +17,7 @@ from bot.chat.conversation.messages import NOT_A_TASK, NOT_YOUR_REMINDER, STALE_
 from bot.db.models import (
     Occurrence,
     OccurrenceState,
+    OutboxKind,
     OutboxMessage,
     OutboxState,
     Person,
@@ -187,3 +188,45 @@ def recent_reminders(
         except Stale:
             continue
     return found
+
+
+ANSWERABLE = (OutboxKind.BEFORE, OutboxKind.DUE, OutboxKind.OVERDUE, OutboxKind.PROGRESS)
+"""Reminders shown with numbered choices (an escalation informs the chief; a digest is a report)."""
+CHOICE_WINDOW = dt.timedelta(days=3)
+"""A bare «1» answers a reminder sent to the chat within this time."""
+
+
+def latest_reminder_in_chat(
+    session: Session,
+    person: Person,
+    channel: str,
+    chat_id: str,
+    now: dt.datetime,
+    within: dt.timedelta = CHOICE_WINDOW,
+) -> Reminder | None:
+    """The newest reminder sent to this chat within `within` that the person may still answer.
+
+    None when no reminder was sent there; raises `Stale` (the newest one's reason) when every
+    recent reminder has been answered or closed, so a late «1» hears why nothing is recorded.
+    """
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.state == OutboxState.SENT,
+            col(OutboxMessage.kind).in_(ANSWERABLE),
+            col(OutboxMessage.occurrence_id).is_not(None),
+            col(OutboxMessage.sent_at) >= now - within,
+        )
+        .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
+    ).all()
+    newest: Stale | None = None
+    for row in rows:
+        try:
+            return checked_reminder(session, person, row.id or 0)
+        except Stale as stale:
+            newest = newest or stale
+    if newest is not None:
+        raise newest
+    return None

@@ -73,6 +73,13 @@ class Turn:
             )
         )
 
+    def notice(self, text: str) -> None:
+        """A short answer: the press notice for a button, a message for a typed choice."""
+        if self.event.callback_id is not None:
+            self.answer_press(text)
+        else:
+            self.say(text)
+
     def ask(self, text: str, step: Step, *, columns: int = 1) -> None:
         """A question with choices: buttons carrying the step's token, or numbered lines."""
         self.replies.append(

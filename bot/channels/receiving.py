@@ -1,0 +1,360 @@
+"""Receiving, the part Telegram and Zalo share: updates → `IncomingEvent` → the conversation → replies.
+
+A platform receiver (`bot.channels.telegram_receive`, `bot.channels.zalo_receive`) subclasses
+`UpdateReceiver` and supplies only what differs: its settings, the update → event parser, the
+polling call, the set/delete webhook calls, the secret rule and its message texts. Long polling is
+the default; a webhook when the platform's webhook URL is set, served by the stdlib HTTP server
+below (no extra dependency) on its own thread: it refuses a wrong secret header (403, nothing
+processed) or an oversized body (413) and queues the update into the asyncio loop.
+Updates are handled one at a time, in arrival order, so a chat's messages keep their order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import Engine
+
+from bot.channels.base import Channel, ChannelError, FileChannel, PressChannel, can_send_files
+from bot.chat.events import Conversation, IncomingEvent, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1 << 20
+"""An update is a few kilobytes at most; a bigger body is not the platform's."""
+POLL_PAUSE_CAP = 60.0
+"""Longest wait between failed polls (the wait doubles from one second)."""
+
+Update = dict[str, Any]
+Messages = Mapping[str, Mapping[str, str]]
+"""Message texts by language (`vi`, `en`), then by key."""
+
+C = TypeVar("C", bound=Channel)
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Webhook mode's settings, read from the platform's settings class."""
+
+    url: str
+    secret: str
+    listen: str
+    port: int
+
+
+def say(messages: Messages, lang: str, key: str, **values: object) -> str:
+    return messages.get(lang, messages["vi"])[key].format(**values)
+
+
+def valid_webhook_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
+# --- replies → platform calls ---------------------------------------------------------------------
+
+
+async def deliver(channel: Channel, event: IncomingEvent, replies: list[Reply]) -> None:
+    """Send the conversation's replies: the press answered, answered buttons removed, messages,
+    files (each where the channel can). A failure is logged and the next reply still goes: the
+    update is not handled twice."""
+    answered = False
+    for reply in replies:
+        chat_id = reply.chat_id or event.chat_id
+        try:
+            if isinstance(channel, PressChannel):
+                if reply.answer_callback is not None and event.callback_id is not None and not answered:
+                    answered = True
+                    await channel.answer_callback(event.callback_id, reply.answer_callback)
+                if reply.edit_buttons_of is not None:
+                    await channel.remove_buttons(chat_id, reply.edit_buttons_of)
+            if reply.message.text:
+                await channel.send(chat_id, reply.message)
+            if reply.files and can_send_files(channel):
+                assert isinstance(channel, FileChannel)
+                for item in reply.files:
+                    await channel.send_file(chat_id, item)
+        except ChannelError as exc:
+            log.warning("%s reply to chat %s not sent: %s", channel.name, chat_id, exc)
+    if event.callback_id is not None and not answered and isinstance(channel, PressChannel):
+        # Every press is answered, or the person's Telegram shows a spinner for a while.
+        try:
+            await channel.answer_callback(event.callback_id)
+        except ChannelError as exc:
+            log.warning("%s press not answered: %s", channel.name, exc)
+
+
+# --- the receiver ---------------------------------------------------------------------------------
+
+
+class UpdateReceiver(ABC, Generic[C]):
+    """Feeds a platform's updates to the conversation and sends its replies (a
+    `bot.engine.hooks.Receiver`). `conversation` makes the conversation for a database (the
+    engine's `start` passes it)."""
+
+    name: ClassVar[str]
+    """The channel's name (`telegram`, `zalo`): which of the engine's channels it listens on."""
+    label: ClassVar[str]
+    """The platform's name in log lines."""
+    secret_header: ClassVar[str]
+    messages: ClassVar[Messages]
+    """Texts for the keys `bad_url` ({url}) and `no_secret` ({length})."""
+    setup_error: ClassVar[type[ChannelError]]
+    confirm_after_handling: ClassVar[bool] = False
+    """True when the next poll confirms the updates of the last one (Telegram's offset): the poll
+    then waits until they are handled, so a stop in between gets them again at the next start."""
+
+    def __init__(self, conversation: Callable[[Engine], Conversation], *, lang: str = "vi") -> None:
+        self._make_conversation = conversation
+        self._lang = lang
+        self._channel: C | None = None
+        self._conversation: Conversation | None = None
+        self._queue: asyncio.Queue[Update] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._server: WebhookServer | None = None
+        self.handled = 0
+        """Updates handed to the conversation so far (for tests and the log)."""
+
+    # What each platform supplies.
+
+    @abstractmethod
+    def _channel_in(self, channels: Mapping[str, Channel]) -> C | None:
+        """This platform's channel among the engine's, None when it is not configured."""
+
+    @abstractmethod
+    def _webhook(self) -> Webhook | None:
+        """The webhook settings, None for long polling."""
+
+    @abstractmethod
+    def _valid_secret(self, secret: str) -> bool: ...
+
+    @abstractmethod
+    async def _set_webhook(self, channel: C, webhook: Webhook) -> None: ...
+
+    @abstractmethod
+    async def _delete_webhook(self, channel: C) -> None:
+        """Called before polling starts; logs rather than raises what polling may survive."""
+
+    @abstractmethod
+    async def _fetch(self, channel: C) -> list[Update]:
+        """One long poll."""
+
+    @abstractmethod
+    def _poll_failed(self, exc: Exception) -> float | None:
+        """Log a failed poll; the seconds to wait, or None to back off. Re-raises what is not the
+        platform's, which ends polling."""
+
+    @property
+    @abstractmethod
+    def _poll_pause(self) -> float:
+        """Pause after an empty poll (a server that answers at once must not be hammered)."""
+
+    @abstractmethod
+    def _to_event(self, channel: C, update: Mapping[str, Any]) -> IncomingEvent | None: ...
+
+    def _accepts(self, update: Update) -> bool:
+        """Whether a webhook body is an update worth queueing."""
+        return True
+
+    # The shared machinery.
+
+    @property
+    def webhook_port(self) -> int | None:
+        return self._server.port if self._server is not None else None
+
+    def check_settings(self) -> None:
+        """Raises the platform's setup error with the fix when webhook mode is asked for but
+        cannot work."""
+        webhook = self._webhook()
+        if webhook is None:
+            return
+        if not valid_webhook_url(webhook.url):
+            raise self.setup_error(say(self.messages, self._lang, "bad_url", url=webhook.url))
+        if not self._valid_secret(webhook.secret):
+            raise self.setup_error(say(self.messages, self._lang, "no_secret", length=len(webhook.secret)))
+
+    async def start(self, engine: Engine, channels: Mapping[str, Channel]) -> None:
+        channel = self._channel_in(channels)
+        if channel is None:
+            return
+        self.check_settings()
+        self._channel = channel
+        self._conversation = self._make_conversation(engine)
+        self._tasks.append(asyncio.create_task(self._consume(), name=f"{self.name}-updates"))
+        webhook = self._webhook()
+        if webhook is not None:
+            self._server = WebhookServer(
+                webhook,
+                name=self.name,
+                label=self.label,
+                secret_header=self.secret_header,
+                accepts=self._accepts,
+                enqueue=self._enqueue_from_thread(asyncio.get_running_loop()),
+            )
+            self._server.start()
+            await self._set_webhook(channel, webhook)
+        else:
+            await self._delete_webhook(channel)
+            self._tasks.append(asyncio.create_task(self._poll(channel), name=f"{self.name}-poll"))
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def idle(self) -> None:
+        """Wait until every update received so far has been handled (for tests)."""
+        await self._queue.join()
+
+    def _enqueue_from_thread(self, loop: asyncio.AbstractEventLoop) -> Callable[[Update], None]:
+        def enqueue(update: Update) -> None:
+            loop.call_soon_threadsafe(self._queue.put_nowait, update)
+
+        return enqueue
+
+    async def _poll(self, channel: C) -> None:
+        pause = 1.0
+        while True:
+            try:
+                updates = await self._fetch(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the platform may come back: keep polling, slower
+                wait = self._poll_failed(exc)
+                if wait is None:
+                    wait, pause = pause, min(pause * 2, POLL_PAUSE_CAP)
+                await asyncio.sleep(wait)
+                continue
+            pause = 1.0
+            for update in updates:
+                self._queue.put_nowait(update)
+            if not updates:
+                await asyncio.sleep(self._poll_pause)
+            elif self.confirm_after_handling:
+                await self._queue.join()
+
+    async def _consume(self) -> None:
+        while True:
+            update = await self._queue.get()
+            try:
+                await self.handle_update(update)
+            except Exception:  # one bad update must not stop the others
+                log.exception("%s update not handled", self.label)
+            finally:
+                self._queue.task_done()
+
+    async def handle_update(self, update: Mapping[str, Any]) -> None:
+        if self._conversation is None or self._channel is None:
+            return
+        event = self._to_event(self._channel, update)
+        if event is None:
+            return
+        replies = await self._conversation.handle(event)
+        self.handled += 1
+        await deliver(self._channel, event, replies)
+
+
+# --- the webhook endpoint -------------------------------------------------------------------------
+
+
+class WebhookServer:
+    """The webhook endpoint, on its own thread: it checks the secret, queues the update, answers."""
+
+    def __init__(
+        self,
+        webhook: Webhook,
+        *,
+        name: str,
+        label: str,
+        secret_header: str,
+        accepts: Callable[[Update], bool],
+        enqueue: Callable[[Update], None],
+    ) -> None:
+        handler = type(
+            f"{label}WebhookHandler",
+            (_WebhookHandler,),
+            {
+                "path_expected": urlsplit(webhook.url).path or "/",
+                "secret": webhook.secret,
+                "secret_header": secret_header,
+                "label": label,
+                "accepts": staticmethod(accepts),
+                "enqueue": staticmethod(enqueue),
+            },
+        )
+        self._server = ThreadingHTTPServer((webhook.listen, webhook.port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=f"{name}-webhook", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _WebhookHandler(BaseHTTPRequestHandler):
+    path_expected: str
+    secret: str
+    secret_header: str
+    label: str
+    accepts: Callable[[Update], bool]
+    enqueue: Callable[[Update], None]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._answer(413, {"ok": False, "description": "Payload Too Large"})
+            return
+        body = self.rfile.read(length) if length > 0 else b""
+        if urlsplit(self.path).path.rstrip("/") != self.path_expected.rstrip("/"):
+            self._answer(404, {"ok": False, "description": "Not Found"})
+            return
+        given = self.headers.get(self.secret_header) or ""
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("%s webhook call refused: wrong or missing %s", self.label, self.secret_header)
+            self._answer(403, {"ok": False, "description": "Forbidden: wrong secret token"})
+            return
+        try:
+            update = json.loads(body)
+        except ValueError:
+            self._answer(400, {"ok": False, "description": "Bad Request: body is not JSON"})
+            return
+        if isinstance(update, dict) and self.accepts(update):
+            self.enqueue(update)
+        self._answer(200, {"ok": True})
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None  # the request line is not worth a log line per update
