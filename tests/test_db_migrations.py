@@ -165,3 +165,26 @@ def test_a_database_newer_than_the_code_is_refused(
     assert "phiên bản lược đồ «ffffffffffff», mới hơn" in result.stderr
     assert "Traceback" not in result.stderr
     assert dump(engine) == before
+
+
+def test_a_database_nhacviec_does_not_support_is_refused_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    import sqlalchemy as sa
+    import typer
+
+    from bot.cli import db as db_cli
+
+    # No MySQL driver is installed here: the DB-API module is borrowed, no connection is made.
+    def mysql_engine(url: str) -> sa.engine.Engine:
+        return sa.create_engine(url, module=sqlite3)
+
+    monkeypatch.setattr(db_cli, "make_engine", mysql_engine)
+    with pytest.raises(typer.Exit) as exited:
+        db_cli.open_database("mysql://bot:secret@127.0.0.1/nhacviec", "en")
+    assert exited.value.exit_code == 1
+    message = " ".join(capsys.readouterr().err.split())
+    assert "nhacviec runs on SQLite or PostgreSQL, not «mysql»" in message
+    assert "secret" not in message

@@ -15,7 +15,14 @@ from bot.cli.app import app
 from bot.cli.output import fail, out
 from bot.db import errors, migrate
 from bot.db.engine import make_engine
-from bot.db.messages import EMPTY_SCHEMA, SCHEMA_BEHIND, SCHEMA_CURRENT, SCHEMA_UPGRADED, render
+from bot.db.messages import (
+    EMPTY_SCHEMA,
+    SCHEMA_BEHIND,
+    SCHEMA_CURRENT,
+    SCHEMA_UPGRADED,
+    UNSUPPORTED_DATABASE,
+    render,
+)
 from bot.settings import get_settings
 
 db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản.", no_args_is_help=True)
@@ -48,9 +55,18 @@ def database_errors(url: str, lang: str) -> Iterator[None]:
         fail(message, code=1)
 
 
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+
+
 def open_database(url: str, lang: str) -> Engine:
     with database_errors(url, lang):
-        return make_engine(url)
+        engine = make_engine(url)
+    if engine.dialect.name not in SUPPORTED_DIALECTS:
+        # The outbox claim and bulk inserts are written for these two; refuse before any work.
+        engine.dispose()
+        shown = errors.safe_url(url)
+        fail(render(lang, UNSUPPORTED_DATABASE, url=shown, dialect=engine.dialect.name), code=1)
+    return engine
 
 
 @db_app.command("upgrade")

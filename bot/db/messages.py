@@ -18,6 +18,10 @@ UNKNOWN_DRIVER = N_(
     "DATABASE_URL «{url}»: không có trình điều khiển cho loại cơ sở dữ liệu «{scheme}». "
     "Dùng sqlite:///… hoặc postgresql+psycopg://…"
 )
+UNSUPPORTED_DATABASE = N_(
+    "DATABASE_URL «{url}»: nhacviec chạy trên SQLite hoặc PostgreSQL, không hỗ trợ «{dialect}». "
+    "Dùng sqlite:///… hoặc postgresql+psycopg://…"
+)
 DRIVER_MISSING = N_(
     "DATABASE_URL «{url}»: chưa cài trình điều khiển «{module}». Với PostgreSQL hãy viết "
     "postgresql+psycopg://… (psycopg đã được cài cùng nhacviec)."
