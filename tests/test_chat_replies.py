@@ -7,13 +7,14 @@ from types import ModuleType
 
 import pytest
 
-import bot.chat.messages as chat_messages
 import bot.people.messages as people_messages
-from bot.chat.replies import confirmation, period_label
-from bot.chat.understand import PeriodKind, ReportPeriod, understand_reply
+import bot.understand.messages as chat_messages
+from bot.chat.replies import confirmation
 from bot.datefmt import long_date
 from bot.db.models import TaskStatus
 from bot.i18n import translations
+from bot.understand import PeriodKind, ReportPeriod, understand_reply
+from bot.understand.labels import period_label
 
 TODAY = dt.date(2026, 11, 20)
 

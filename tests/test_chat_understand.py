@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.chat.understand import MAX_LENGTH, Problem, ReplyKind, understand_reply
-from bot.chat.understand.model import Snooze
 from bot.db.models import TaskStatus
+from bot.understand import MAX_LENGTH, Problem, ReplyKind, understand_reply
+from bot.understand.model import Snooze
 
 REPLIES = Path(__file__).parent / "data" / "status_replies.tsv"
 NOW = dt.date(2026, 11, 22)

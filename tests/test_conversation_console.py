@@ -9,10 +9,10 @@ from rich.console import Console
 
 from bot.channels.base import OutgoingFile, OutgoingMessage, can_send_files
 from bot.channels.console import ConsoleChannel
+from bot.channels.events import Reply
 from bot.channels.telegram_receive import deliver
 from bot.chat.conversation.state import Choice
 from bot.chat.conversation.turn import choice_message
-from bot.chat.events import Reply
 from tests.test_conversation_office import event
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.base import ParseMode
+from bot.channels.events import Attachment, Reply
 from bot.chat.conversation import ChatConversation, FloodGate, Steps, parse_command
-from bot.chat.events import Reply
 from bot.datefmt import long_date
 from bot.db.models import (
     ChatBinding,
@@ -26,7 +26,7 @@ from bot.db.models import (
     TaskStatus,
     TaskUpdateAttachment,
 )
-from bot.people import Attachment, AttemptLimiter
+from bot.people import AttemptLimiter
 from tests.test_conversation_office import CALENDAR, NOW, TZ, Office, build_office, event
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.channels.events import Attachment, Reply
 from bot.chat.conversation import ChatConversation
 from bot.chat.conversation.numbers import choice_number
-from bot.chat.events import Reply
 from bot.db.models import (
     ChatBinding,
     Occurrence,
@@ -22,7 +22,6 @@ from bot.db.models import (
     TaskStatus,
     TaskUpdateAttachment,
 )
-from bot.people import Attachment
 from tests.test_conversation_office import CALENDAR, NOW, TZ, Office, build_office, event
 
 CHANNEL = "console"

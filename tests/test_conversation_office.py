@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.chat.events import IncomingEvent
+from bot.channels.events import IncomingEvent
 from bot.db.models import (
     ChatBinding,
     Occurrence,

@@ -171,7 +171,7 @@ def test_the_rendered_digest_goes_through_the_dispatchers_renderer(seeded: Engin
 
 
 def test_the_engine_job_queues_each_digest_once(seeded: Engine) -> None:
-    from bot.digest.jobs import run_digest_job
+    from bot.engine.digests import run_digest_job
     from bot.engine.hooks import cron_jobs
 
     assert "digests" in {job.id for job in cron_jobs()}

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.db.models import ChatBinding, Invite, Person
+from bot.db.roles import Role
 from bot.people import (
     AttemptLimiter,
     DirectoryError,
@@ -27,7 +28,6 @@ from bot.people import (
 )
 from bot.people.codes import ALPHABET, generate_code
 from bot.plans.loader import load_workspace
-from bot.plans.model import Role
 from bot.plans.sync import sync_workspace
 from bot.workcal import WorkCalendar
 

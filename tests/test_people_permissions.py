@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.chat.understand import understand_reply
+from bot.channels.events import Attachment, SourceMessage
 from bot.db.models import (
     Occurrence,
     OccurrenceKind,
@@ -21,10 +21,8 @@ from bot.db.models import (
     TaskUpdateAttachment,
 )
 from bot.people import (
-    Attachment,
     NotAllowed,
     NotUnderstood,
-    SourceMessage,
     can_invite,
     can_report,
     can_request_digest,
@@ -36,6 +34,7 @@ from bot.people import (
 )
 from bot.plans.loader import load_workspace
 from bot.plans.sync import sync_workspace
+from bot.understand import understand_reply
 from bot.workcal import WorkCalendar
 
 PLAN_V1 = Path(__file__).parent / "data" / "sync" / "v1"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.chat.understand import ReportClaim, understand_reply
+from bot.channels.events import SourceMessage
 from bot.db.models import (
     Occurrence,
     OccurrenceKind,
@@ -21,9 +21,10 @@ from bot.db.models import (
     ReportSubmission,
     Task,
 )
-from bot.people import NotAllowed, NotUnderstood, SourceMessage, create_invite, file_report, file_update
+from bot.people import NotAllowed, NotUnderstood, create_invite, file_report, file_update
 from bot.plans.loader import load_workspace
 from bot.plans.sync import sync_workspace
+from bot.understand import ReportClaim, understand_reply
 from bot.workcal import WorkCalendar
 
 PLAN_V1 = Path(__file__).parent / "data" / "sync" / "v1"

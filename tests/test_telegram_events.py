@@ -6,8 +6,8 @@ from typing import Any
 
 from telegram import Update
 
+from bot.channels.events import Attachment
 from bot.channels.telegram_receive import to_event
-from bot.people import Attachment
 
 PRIVATE = {"id": 42, "type": "private"}
 GROUP = {"id": -100123, "type": "supergroup", "title": "Phòng KH"}

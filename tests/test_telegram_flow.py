@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.channels.events import IncomingEvent, Reply
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_receive import (
     SECRET_HEADER,
@@ -23,7 +24,6 @@ from bot.channels.telegram_receive import (
     TelegramSetupError,
 )
 from bot.chat.conversation import ChatConversation
-from bot.chat.events import IncomingEvent, Reply
 from bot.db.models import OutboxKind, OutboxMessage, OutboxState, TaskStatus
 from bot.digest import build_digest
 from bot.outbox.dispatcher import Dispatcher

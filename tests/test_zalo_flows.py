@@ -19,11 +19,11 @@ from sqlmodel import Session, select
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_receive import SECRET_HEADER, ZaloReceiver, ZaloReceiveSettings, ZaloSetupError
 from bot.chat.conversation import ChatConversation
-from bot.chat.messages import status_label
 from bot.db.models import ChatBinding, Invite, OutboxState, Task, TaskStatus, TaskUpdate
 from bot.digest.queries import build_digest
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
 from bot.people.invites import create_invite
+from bot.understand.messages import status_label
 from bot.workcal import WorkCalendar
 from tests.fakes.bot_api import ZaloBotApi
 from tests.fakes.outbox_world import TASK_TITLE, World, add_reminders, build_world, outbox_rows

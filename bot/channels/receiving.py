@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel, ChannelError, FileChannel, PressChannel, can_send_files
-from bot.chat.events import Conversation, IncomingEvent, Reply
+from bot.channels.events import Conversation, IncomingEvent, Reply
 
 log = logging.getLogger(__name__)
 

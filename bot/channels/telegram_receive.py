@@ -24,11 +24,10 @@ from telegram import Message, Update
 from telegram.error import Conflict, TelegramError
 
 from bot.channels.base import Channel, ChannelError
+from bot.channels.events import Attachment, Conversation, IncomingEvent
 from bot.channels.receiving import POLL_PAUSE_CAP, UpdateReceiver, Webhook
 from bot.channels.receiving import deliver as deliver
 from bot.channels.telegram import TelegramChannel
-from bot.chat.events import Conversation, IncomingEvent
-from bot.people.updates import Attachment
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel, ChannelError
+from bot.channels.events import Attachment, Conversation, IncomingEvent
 from bot.channels.receiving import UpdateReceiver, Webhook, say
 from bot.channels.zalo import NAME, ZaloApiError, ZaloChannel
-from bot.chat.events import Conversation, IncomingEvent
-from bot.people.updates import Attachment
 
 log = logging.getLogger(__name__)
 

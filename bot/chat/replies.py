@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bot.chat.messages import (
-    PERIOD_FIRST_HALF,
-    PERIOD_MONTH,
-    PERIOD_QUARTER,
-    PERIOD_SECOND_HALF,
-    PERIOD_YEAR,
+from bot.datefmt import long_date
+from bot.db.models import TaskStatus
+from bot.understand import Understanding
+from bot.understand.labels import period_label
+from bot.understand.messages import (
     RECORDED_NOTE,
     RECORDED_REPORT,
     RECORDED_REPORT_ANY,
@@ -19,22 +18,6 @@ from bot.chat.messages import (
     render,
     status_label,
 )
-from bot.chat.understand import PeriodKind, ReportPeriod, Understanding
-from bot.datefmt import long_date
-from bot.db.models import TaskStatus
-
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def period_label(period: ReportPeriod, lang: str) -> str:
-    """`tháng 11/2026`, `quý III/2026`, `6 tháng đầu năm 2026`, `năm 2026`."""
-    if period.kind is PeriodKind.MONTH:
-        return render(lang, PERIOD_MONTH, number=period.number, year=period.year)
-    if period.kind is PeriodKind.QUARTER:
-        return render(lang, PERIOD_QUARTER, roman=_ROMAN[period.number], year=period.year)
-    if period.kind is PeriodKind.HALF:
-        return render(lang, PERIOD_FIRST_HALF if period.number == 1 else PERIOD_SECOND_HALF, year=period.year)
-    return render(lang, PERIOD_YEAR, year=period.year)
 
 
 def confirmation(

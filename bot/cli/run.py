@@ -10,12 +10,12 @@ import typer
 from pydantic import ValidationError
 
 from bot.channels import redact
-from bot.channels.configured import configured_channels
 from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.db import errors, migrate
 from bot.engine import readiness
+from bot.engine.channels import configured_channels
 from bot.engine.messages import (
     CHANNEL_FAILED,
     CONSOLE_ONLY,

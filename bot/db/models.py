@@ -25,9 +25,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from bot.db.roles import Role
 from bot.db.types import UTCDateTime
 from bot.deadlines.model import Freq, Kind
-from bot.plans.model import Role
 
 # Stable constraint names: Alembic's batch mode on SQLite and later migrations need them.
 SQLModel.metadata.naming_convention = {

@@ -26,11 +26,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.base import Channel
-from bot.chat.events import Conversation, IncomingEvent
+from bot.channels.events import Conversation, IncomingEvent
 from bot.datefmt import short_date, weekday_name
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import OccurrenceState, OutboxKind, OutboxState, Person, Task, TaskStatus, Unit
+from bot.db.roles import Role
 from bot.demo.messages import say
 from bot.digest.queries import build_digest
 from bot.digest.render import render_digest
@@ -39,7 +40,6 @@ from bot.outbox.context import ReminderContext, choose_binding, load_contexts
 from bot.outbox.render import render_reminder
 from bot.people.invites import AttemptLimiter, create_invite, redeem_invite
 from bot.plans.loader import LoadedPlan, Workspace, load_workspace
-from bot.plans.model import Role
 from bot.plans.sync import sync_workspace
 from bot.reminders.materialize import materialize
 from bot.schedules import load_schedule_defaults

@@ -34,10 +34,11 @@ from bot.db.models import (
     Plan,
     PlanDigestRecipient,
 )
+from bot.db.roles import Role
 from bot.digest import messages as msg
 from bot.i18n import N_
 from bot.plans.loader import load_model_file
-from bot.plans.model import Role, StrictModel
+from bot.plans.model import StrictModel
 from bot.workcal import WorkCalendar
 
 DIGEST_SCHEDULE_FILE = "digest.yaml"

@@ -24,7 +24,7 @@ from bot.channels.base import Channel
 log = logging.getLogger(__name__)
 
 PLUGIN_MODULES = (
-    "bot.digest.jobs",
+    "bot.engine.digests",
     "bot.chat.receive",
     "bot.engine.zalo_plugin",
     "bot.engine.telegram_plugin",

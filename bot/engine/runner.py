@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import ChannelError
-from bot.channels.configured import ConfiguredChannels
 from bot.engine import hooks
+from bot.engine.channels import ConfiguredChannels
 from bot.engine.clock import HORIZON_JOB, Clock
 from bot.engine.messages import CATCH_UP, HORIZON_FAILED, render
 from bot.engine.settings import EngineSettings

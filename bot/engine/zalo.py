@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from bot.channels.events import Conversation
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_receive import ZaloReceiver, ZaloReceiveSettings
-from bot.chat.events import Conversation
 from bot.engine.settings import EngineSettings
 from bot.settings import Settings, get_settings
 from bot.workcal import WorkCalendar

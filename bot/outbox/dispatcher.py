@@ -24,10 +24,10 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel, FileChannel, PermanentSendError, TransientSendError, can_send_files
 from bot.db.models import ChatBinding, OccurrenceState, OutboxKind, OutboxState
+from bot.digest.files import digest_files
 from bot.outbox import claim as store
 from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
 from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
-from bot.outbox.digest_files import digest_files
 from bot.outbox.messages import (
     CHANNEL_NOT_RUNNING,
     NO_CHANNEL,

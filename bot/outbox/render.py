@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot import paths
 from bot.channels.base import Button, OutgoingMessage, ParseMode
+from bot.channels.callbacks import reminder_data
 from bot.datefmt import long_date
 from bot.db.models import OutboxKind
 from bot.i18n import translations
@@ -38,12 +39,6 @@ CHOICES: tuple[tuple[str, str], ...] = (
     ("blocked", N_("Vướng mắc")),
     ("snooze", N_("Nhắc lại sau")),
 )
-
-
-def callback_data(row_id: int, choice: str) -> str:
-    data = f"r:{row_id}:{choice}"
-    assert len(data.encode()) <= 64, data
-    return data
 
 
 @lru_cache(maxsize=4)
@@ -110,7 +105,7 @@ def render_reminder(
         labels = values["choices"]
         assert isinstance(labels, list)
         made = [
-            Button(str(label), callback_data(context.id, choice))
+            Button(str(label), reminder_data(context.id, choice))
             for (choice, _), label in zip(CHOICES, labels, strict=True)
         ]
         rows = (tuple(made[:2]), tuple(made[2:]))

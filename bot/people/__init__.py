@@ -22,11 +22,10 @@ from bot.people.invites import (
 from bot.people.permissions import can_invite, can_report, can_request_digest, can_view
 from bot.people.reports import FiledReport, file_report
 from bot.people.tasks import OverdueTask, TaskDue, overdue_for, tasks_for
-from bot.people.updates import Attachment, FiledUpdate, SourceMessage, file_update
+from bot.people.updates import FiledUpdate, file_update
 
 __all__ = [
     "DEFAULT_LIMITER",
-    "Attachment",
     "AttemptLimiter",
     "DirectoryError",
     "FiledReport",
@@ -38,7 +37,6 @@ __all__ = [
     "OverdueTask",
     "PeopleError",
     "RefusalReason",
-    "SourceMessage",
     "TaskDue",
     "can_invite",
     "can_report",

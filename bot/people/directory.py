@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from bot.db.models import Person, Unit
+from bot.db.roles import Role
 from bot.people.errors import DirectoryError, msg
 from bot.people.messages import (
     ARCHIVED_PERSON,
@@ -17,7 +18,6 @@ from bot.people.messages import (
     UNKNOWN_ROLE,
     UNKNOWN_UNIT,
 )
-from bot.plans.model import Role
 from bot.plans.names import closest, fold
 
 LISTED = 12

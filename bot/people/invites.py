@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.db.models import ChatBinding, Invite, Person, Unit
+from bot.db.roles import Role
 from bot.people.codes import generate_code, hash_code, normalize_code
 from bot.people.directory import find_person, find_unit, parse_role
 from bot.people.errors import DirectoryError, InviteRefused, Msg, RefusalReason, msg
@@ -35,7 +36,6 @@ from bot.people.messages import (
     WELCOME,
     render,
 )
-from bot.plans.model import Role
 from bot.plans.names import slugify
 
 NAME_LIMIT = 120

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from bot.db.models import Person, PlanDigestRecipient, Task, TaskSupportUnit, Unit
-from bot.plans.model import Role
+from bot.db.roles import Role
 
 SEES_EVERYTHING = frozenset({Role.CHIEF, Role.ADMIN})
 

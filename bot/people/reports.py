@@ -1,6 +1,6 @@
 """Recording `đã nộp báo cáo tháng 11` from chat: a unit's submission of one period's report.
 
-The period named in the message (`bot.chat.understand.periods`) picks the report occurrence whose
+The period named in the message (`bot.understand.periods`) picks the report occurrence whose
 due date falls inside it — Nghị định 09/2019 puts every period's deadline in the period's last
 month — preferring obligations whose cycle is the period's kind (a quarterly report for `quý 3`).
 With no period named, the open occurrence due nearest to today is meant (the one being reminded
@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.chat.replies import period_label
-from bot.chat.understand import PeriodKind, ReportClaim, ReportPeriod
+from bot.channels.events import SourceMessage
 from bot.db.models import (
     Occurrence,
     OccurrenceKind,
@@ -29,8 +28,9 @@ from bot.db.models import (
 from bot.deadlines.model import Freq
 from bot.people.errors import Localized, NotAllowed, NotUnderstood, msg
 from bot.people.messages import ANY_PERIOD, NO_OPEN_REPORT, NO_REPORT_PERIOD, NOT_A_REPORTER, WHICH_REPORT
-from bot.people.updates import SourceMessage
 from bot.reminders.closing import close_occurrence_if_done
+from bot.understand import PeriodKind, ReportClaim, ReportPeriod
+from bot.understand.labels import period_label
 
 _FREQ = {
     PeriodKind.MONTH: Freq.MONTHLY,

@@ -14,33 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.chat.understand import Understanding
+from bot.channels.events import Attachment, SourceMessage
 from bot.db.models import Person, Task, TaskStatus, TaskUpdate, TaskUpdateAttachment
 from bot.db.updates import record_update
 from bot.people.errors import NotAllowed, NotUnderstood, msg
 from bot.people.messages import NO_STATUS, NOT_ALLOWED_REPORT, NOT_UNDERSTOOD
 from bot.people.permissions import can_report
 from bot.reminders.closing import close_task_occurrences
-
-
-@dataclass(frozen=True, slots=True)
-class SourceMessage:
-    channel: str
-    """`telegram`, `zalo`, `console`: becomes the update's `source`."""
-    chat_id: str
-    message_id: str
-
-    def reference(self) -> str:
-        return f"{self.channel}:{self.chat_id}:{self.message_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    kind: str
-    """`document` or `photo`."""
-    file_id: str
-    """The platform's file id (fetch it again through the channel's API)."""
-    file_name: str | None = None
+from bot.understand import Understanding
 
 
 @dataclass(frozen=True, slots=True)

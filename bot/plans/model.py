@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from bot.db.roles import Role
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
@@ -45,13 +46,6 @@ class StrictModel(BaseModel):
     """Unknown keys are errors: a misspelt key must never be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Role(StrEnum):
-    STAFF = "staff"
-    HEAD = "head"
-    CHIEF = "chief"
-    ADMIN = "admin"
 
 
 class ReminderPolicyOverride(StrictModel):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot.db import models as db
-from bot.plans.model import Role
+from bot.db.roles import Role
 from bot.reminders.sqlbulk import table
 
 ROLE_ORDER = {Role.HEAD: 0, Role.CHIEF: 1, Role.STAFF: 2, Role.ADMIN: 3}

@@ -1,6 +1,6 @@
 """The conversation every chat platform shares: registration, commands, answers to reminders.
 
-`ChatConversation.handle` takes one `bot.chat.events.IncomingEvent` and returns the replies;
+`ChatConversation.handle` takes one `bot.channels.events.IncomingEvent` and returns the replies;
 platform adapters (Telegram, Zalo, the console) only translate and deliver.
 """
 

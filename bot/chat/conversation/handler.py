@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from bot.channels.base import OutgoingMessage
+from bot.channels.callbacks import ChoicePress, parse_press
+from bot.channels.events import Attachment, IncomingEvent, Reply
 from bot.chat.conversation import listing
 from bot.chat.conversation.messages import (
     ASK_NOTE,
@@ -67,7 +69,6 @@ from bot.chat.conversation.reminders import (
     Stale,
     checked_reminder,
     latest_reminder_in_chat,
-    parse_callback,
     recent_reminders,
     reminder_by_reply,
     snooze_reminder,
@@ -75,10 +76,7 @@ from bot.chat.conversation.reminders import (
 )
 from bot.chat.conversation.state import Choice, FloodGate, Step, StepKind, Steps, Verdict
 from bot.chat.conversation.turn import Refusal, Turn, choice_message
-from bot.chat.events import IncomingEvent, Reply
-from bot.chat.messages import status_label
 from bot.chat.replies import confirmation
-from bot.chat.understand import MAX_LENGTH, ReportClaim, Snooze, Understanding, understand_reply
 from bot.datefmt import long_date, short_date
 from bot.db.models import ChatBinding, Person, Task, TaskStatus
 from bot.i18n import translations
@@ -101,7 +99,8 @@ from bot.people import (
 )
 from bot.people.messages import HOW_TO_GET_INVITE
 from bot.people.messages import render as render_people
-from bot.people.updates import Attachment
+from bot.understand import MAX_LENGTH, ReportClaim, Snooze, Understanding, understand_reply
+from bot.understand.messages import status_label
 from bot.workcal import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -156,7 +155,7 @@ def parse_command(text: str, bot_username: str | None) -> tuple[str | None, str]
 
 
 class ChatConversation:
-    """Implements `bot.chat.events.Conversation`. The database work is synchronous SQLAlchemy,
+    """Implements `bot.channels.events.Conversation`. The database work is synchronous SQLAlchemy,
     run in a thread so that the receiving loop keeps going."""
 
     def __init__(
@@ -342,14 +341,14 @@ class ChatConversation:
             turn.answer_press(turn.t(STALE_BUTTON), remove_buttons=True)
             turn.say(turn.t(NOT_REGISTERED, how=render_people(turn.lang, HOW_TO_GET_INVITE)))
             return
-        if data.startswith("c:"):
-            self._step_press(turn, person, data)
+        press = parse_press(data)
+        if isinstance(press, ChoicePress):
+            self._step_press(turn, person, press)
             return
-        parsed = parse_callback(data)
-        if parsed is None:
+        if press is None:
             turn.answer_press(turn.t(STALE_BUTTON), remove_buttons=True)
             return
-        outbox_id, action = parsed
+        outbox_id, action = press.outbox_id, press.action
         try:
             reminder = checked_reminder(turn.session, person, outbox_id)
         except Stale as stale:
@@ -444,12 +443,11 @@ class ChatConversation:
         self._reminder_action(turn, person, reminder, REMINDER_CHOICES[number - 1][0])
         return True
 
-    def _step_press(self, turn: Turn, person: Person, data: str) -> None:
+    def _step_press(self, turn: Turn, person: Person, press: ChoicePress) -> None:
         event = turn.event
-        parts = data.split(":")
         step = self.steps.get(event.channel, event.chat_id, turn.now)
-        index = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else 0
-        if step is None or parts[1] != step.token or not 1 <= index <= len(step.choices):
+        index = press.index
+        if step is None or press.token != step.token or not 1 <= index <= len(step.choices):
             turn.answer_press(turn.t(STEP_EXPIRED), remove_buttons=True)
             return
         turn.answer_press("", remove_buttons=True)

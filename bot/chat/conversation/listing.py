@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.channels.base import OutgoingMessage, ParseMode
+from bot.channels.events import OutgoingFile, Reply
 from bot.chat.conversation.messages import (
     DIGEST_CHART,
     DIGEST_NO_PLANS,
@@ -20,13 +21,12 @@ from bot.chat.conversation.messages import (
     TASKS_HEADER,
 )
 from bot.chat.conversation.turn import Refusal, Turn
-from bot.chat.events import OutgoingFile, Reply
-from bot.chat.messages import status_label
 from bot.datefmt import short_date
 from bot.db.models import Person, Plan, PlanDigestRecipient, Unit
 from bot.outbox.render import shorten
 from bot.people import can_request_digest, overdue_for, tasks_for
 from bot.people.permissions import SEES_EVERYTHING
+from bot.understand.messages import status_label
 from bot.workcal import WorkCalendar
 
 LIST_LIMIT = 30

@@ -29,7 +29,6 @@ from bot.people.permissions import can_report
 from bot.reminders.snooze import snooze
 from bot.workcal import WorkCalendar
 
-ACTIONS = ("done", "doing", "blocked", "snooze")
 DEFAULT_SEND_TIME = dt.time(8, 0)
 
 
@@ -54,16 +53,6 @@ class Reminder:
         if self.task is not None:
             return self.task.title
         return self.report.text if self.report is not None else ""
-
-
-def parse_callback(data: str) -> tuple[int, str] | None:
-    """`r:<outbox id>:<action>` → (id, action); anything else → None."""
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != "r" or parts[2] not in ACTIONS:
-        return None
-    if not parts[1].isdigit() or len(parts[1]) > 18:
-        return None
-    return int(parts[1]), parts[2]
 
 
 def reminder_by_reply(session: Session, channel: str, chat_id: str, message_id: str) -> OutboxMessage | None:

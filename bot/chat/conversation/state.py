@@ -15,8 +15,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.channels.events import Attachment
 from bot.db.models import TaskStatus
-from bot.people.updates import Attachment
 
 STEP_TIMEOUT = dt.timedelta(minutes=30)
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.channels.base import Button, OutgoingMessage, ParseMode
+from bot.channels.callbacks import choice_data
+from bot.channels.events import IncomingEvent, Reply, SourceMessage
 from bot.chat.conversation.messages import TYPE_NUMBER, render
 from bot.chat.conversation.state import Choice, Step
-from bot.chat.events import IncomingEvent, Reply
 from bot.db.models import Person
-from bot.people.updates import SourceMessage
 
 
 class Refusal(Exception):
@@ -91,7 +91,9 @@ def choice_message(
     text: str, token: str, choices: Sequence[Choice], buttons: bool, lang: str, *, columns: int = 1
 ) -> OutgoingMessage:
     if buttons:
-        made = [Button(choice.label[:60], f"c:{token}:{index}") for index, choice in enumerate(choices, 1)]
+        made = [
+            Button(choice.label[:60], choice_data(token, index)) for index, choice in enumerate(choices, 1)
+        ]
         rows = tuple(tuple(made[i : i + columns]) for i in range(0, len(made), columns))
         return OutgoingMessage(text, ParseMode.TEXT, rows)
     lines = [

@@ -13,9 +13,28 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.channels.base import OutgoingFile, OutgoingMessage
-from bot.people.updates import Attachment
 
-__all__ = ["Conversation", "IncomingEvent", "OutgoingFile", "Reply"]
+__all__ = ["Attachment", "Conversation", "IncomingEvent", "OutgoingFile", "Reply", "SourceMessage"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMessage:
+    channel: str
+    """`telegram`, `zalo`, `console`: becomes the update's `source`."""
+    chat_id: str
+    message_id: str
+
+    def reference(self) -> str:
+        return f"{self.channel}:{self.chat_id}:{self.message_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    kind: str
+    """`document` or `photo`."""
+    file_id: str
+    """The platform's file id (fetch it again through the channel's API)."""
+    file_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.chat.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, EMPTY, TOO_LONG, render, status_label
-from bot.chat.understand.lexicon import VOCABULARY, Cue
-from bot.chat.understand.matching import Match, find_cues
-from bot.chat.understand.model import (
+from bot.db.models import TaskStatus
+from bot.understand.lexicon import VOCABULARY, Cue
+from bot.understand.matching import Match, find_cues
+from bot.understand.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, EMPTY, TOO_LONG, render, status_label
+from bot.understand.model import (
     PeriodKind,
     Problem,
     ReplyKind,
@@ -24,10 +25,9 @@ from bot.chat.understand.model import (
     Snooze,
     Understanding,
 )
-from bot.chat.understand.periods import find_period
-from bot.chat.understand.snooze import find_snooze
-from bot.chat.understand.text import Folded, fold_message
-from bot.db.models import TaskStatus
+from bot.understand.periods import find_period
+from bot.understand.snooze import find_snooze
+from bot.understand.text import Folded, fold_message
 
 __all__ = [
     "MAX_LENGTH",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.chat.understand.lexicon import LONGEST, PHRASES, VOCABULARY, Cue
-from bot.chat.understand.text import typo_of
+from bot.understand.lexicon import LONGEST, PHRASES, VOCABULARY, Cue
+from bot.understand.text import typo_of
 
 _BY_LENGTH: dict[int, list[tuple[tuple[str, ...], frozenset[Cue]]]] = defaultdict(list)
 for _key, _cues in PHRASES.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.chat.understand.model import PeriodKind, ReportPeriod
+from bot.understand.model import PeriodKind, ReportPeriod
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _MONTH_NAMES = {

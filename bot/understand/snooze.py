@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.chat.understand.model import Snooze
+from bot.understand.model import Snooze
 
 _NUMBER_WORDS = {
     "mot": 1, "hai": 2, "ba": 3, "bon": 4, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
