@@ -127,12 +127,8 @@ def load_reporting_cycles(path: Path, *, lang: str = "vi") -> ReportingCycles:
     return cycles
 
 
-def load_schedule_defaults(folder: Path | None = None, *, lang: str = "vi") -> ScheduleDefaults:
-    """Both files from `folder` (default: the settings' schedules_dir); every problem is reported."""
-    if folder is None:
-        from bot.settings import get_settings
-
-        folder = get_settings().schedules_dir
+def load_schedule_defaults(folder: Path, *, lang: str = "vi") -> ScheduleDefaults:
+    """Both files from the schedules `folder`; every problem is reported."""
     problems: list[Problem] = []
     cycles, cycle_problems = load_model_file(folder / REPORTING_CYCLES_FILE, ReportingCycles, lang=lang)
     policy, policy_problems = load_model_file(folder / REMINDER_POLICY_FILE, ReminderPolicy, lang=lang)

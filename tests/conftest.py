@@ -90,3 +90,13 @@ def _dump_database(engine: Engine) -> Dump:
             order = table.primary_key.columns or table.c  # PostgreSQL cannot order by a JSON column
             rows[name] = [tuple(row) for row in connection.execute(sa.select(table).order_by(*order))]
     return rows
+
+
+@pytest.fixture(autouse=True)
+def fresh_cli_settings() -> Iterator[None]:
+    """In-process CLI tests change the environment between commands; each command reads it anew."""
+    from bot.cli.settings import forget_cli_settings
+
+    forget_cli_settings()
+    yield
+    forget_cli_settings()

@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import app, deadline
 from bot.i18n import translations
-from bot.settings import get_settings
+from bot.cli.settings import forget_cli_settings
 
 NHACVIEC = Path(sys.executable).with_name("nhacviec")
 JSON_KEYS = {"text", "kind", "due", "time", "freq", "next", "effective_due", "ambiguous"}
@@ -29,13 +29,13 @@ def vietnamese_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("NHACVIEC_LANGUAGE", "vi")
     monkeypatch.setenv("TIMEZONE", "Asia/Ho_Chi_Minh")
     monkeypatch.delenv("SCHEDULES_DIR", raising=False)
-    get_settings.cache_clear()
+    forget_cli_settings()
     yield
-    get_settings.cache_clear()
+    forget_cli_settings()
 
 
 def run(*args: str, stdin: str | None = None) -> Result:
-    get_settings.cache_clear()
+    forget_cli_settings()
     return CliRunner().invoke(app, ["deadline", *args], input=stdin)
 
 

@@ -3,6 +3,7 @@ the review comments, the summary, and every refusal with its message and nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -15,10 +16,13 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from bot.cli.settings import forget_cli_settings
 from bot.importer.draft import import_document
 from bot.plans.loader import load_directory, load_workspace
 from bot.plans.model import Plan
-from bot.settings import get_settings
+
+TODAY = dt.date(2026, 12, 1)
+"""Stands in for the issue date of a document that shows none (never the wall clock)."""
 
 DATA = Path(__file__).parent / "data" / "import"
 DIRECTORY = DATA / "directory"
@@ -29,9 +33,9 @@ TASK_KEYS = {"ref", "text", "lead", "support", "timing", "due", "recurrence"}
 @pytest.fixture(autouse=True)
 def vietnamese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("NHACVIEC_LANGUAGE", "vi")
-    get_settings.cache_clear()
+    forget_cli_settings()
     yield
-    get_settings.cache_clear()
+    forget_cli_settings()
 
 
 def run(*args: str) -> Result:
@@ -61,7 +65,7 @@ def test_summary_line(tmp_path: Path) -> None:
     result = run(str(DATA / "prose.txt"), "-o", str(output))
     assert result.exit_code == 0, result.stderr
     units, _ = load_directory(DIRECTORY)
-    draft = import_document(DATA / "prose.txt", units)
+    draft = import_document(DATA / "prose.txt", units, today=TODAY)
     leads = sum(task.lead is not None for task in draft.tasks)
     timings = sum(task.timing is not None for task in draft.tasks)
     expected = (

@@ -20,6 +20,9 @@ from bot.plans.model import Directory
 matplotlib.use("pdf")
 from matplotlib.figure import Figure
 
+TODAY = dt.date(2026, 12, 1)
+"""Stands in for the issue date of a document that shows none (never the wall clock)."""
+
 DATA = Path(__file__).parent / "data" / "import"
 
 HEADER = [
@@ -128,7 +131,7 @@ def test_docx_paragraphs_and_appendix_table(tmp_path: Path, directory: Directory
     assert isinstance(blocks[0], Paragraph) and blocks[0].text == "UỶ BAN NHÂN DÂN"
     assert isinstance(blocks[-1], Table) and blocks[-1].rows[0] == TABLE[0]
 
-    draft = import_document(tmp_path / "ke-hoach.docx", directory)
+    draft = import_document(tmp_path / "ke-hoach.docx", directory, today=TODAY)
     assert (draft.header.number, draft.header.issued) == ("21/KH-UBND", dt.date(2018, 3, 2))
     tasks = {task.id: task for task in draft.tasks}
     assert list(tasks) == ["I.1", "PL.1", "PL.2"]
@@ -156,7 +159,7 @@ def test_text_layer_pdf(tmp_path: Path, directory: Directory) -> None:
         "1. Sở Tư pháp chủ trì rà soát văn bản, báo cáo UBND tỉnh trong quý III/2018.",
         "2. Giao Sở Nội vụ kiện toàn tổ chức bộ máy trước ngày 15/10/2018.",
     ]
-    draft = import_document(_pdf(tmp_path / "ke-hoach.pdf", lines), directory)
+    draft = import_document(_pdf(tmp_path / "ke-hoach.pdf", lines), directory, today=TODAY)
     assert draft.header.number == "21/KH-UBND"
     tasks = {task.id: task for task in draft.tasks}
     assert [(task_id, task.lead.id if task.lead else None) for task_id, task in tasks.items()] == [
@@ -260,7 +263,7 @@ def test_docx_automatic_numbering_becomes_labels(tmp_path: Path, directory: Dire
         "b) Giao Sở Tư pháp kiểm tra văn bản.",
         "- Tuyên truyền trên báo, đài.",
     ]
-    tasks = {task.id: task for task in import_document(path, directory).tasks}
+    tasks = {task.id: task for task in import_document(path, directory, today=TODAY).tasks}
     # The bullet after `b)` is a point of b): it inherits b)'s lead, with a note saying so.
     assert list(tasks) == ["I.1.a", "I.1.b", "I.1.b.-1"]
     assert [task.lead.id if task.lead else None for task in tasks.values()] == ["so-nv", "so-tp", "so-tp"]
@@ -281,7 +284,7 @@ def test_docx_header_in_a_borderless_table(tmp_path: Path, directory: Directory)
     document.add_paragraph("1. Sở Nội vụ chủ trì tổng hợp báo cáo, hoàn thành trước ngày 15/12/2019.")
     path = tmp_path / "co-bang-dau.docx"
     document.save(str(path))
-    draft = import_document(path, directory)
+    draft = import_document(path, directory, today=TODAY)
     header_read = draft.header
     assert (header_read.issuer, header_read.number, header_read.issued) == (
         "UBND tỉnh Thanh Hóa",
@@ -309,7 +312,7 @@ def test_docx_task_table_in_the_body_keeps_document_order(tmp_path: Path, direct
     document.add_paragraph("1. Giao Văn phòng UBND tỉnh theo dõi, đôn đốc thực hiện Kế hoạch.")
     path = tmp_path / "bang-nhiem-vu.docx"
     document.save(str(path))
-    draft = import_document(path, directory)
+    draft = import_document(path, directory, today=TODAY)
     # The table's rows are the points of section I (the heading itself is not a task), in order.
     assert [(task.id, task.lead.id if task.lead else None) for task in draft.tasks] == [
         ("I.1", "so-nv"),
@@ -343,7 +346,7 @@ def test_docx_appendix_of_targets(tmp_path: Path, directory: Directory) -> None:
             cell.text = value
     path = tmp_path / "chi-tieu.docx"
     document.save(str(path))
-    draft = import_document(path, directory)
+    draft = import_document(path, directory, today=TODAY)
     [target] = draft.targets
     assert (target.id, target.horizon, target.leader) == ("PL.1", "Đến năm 2030", "Chủ tịch UBND tỉnh")
     assert target.lead is not None and target.lead.id == "so-nv"

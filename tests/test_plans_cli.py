@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import paths
 from bot.datefmt import short_date, weekday_name
 from bot.workcal import WorkCalendar
 
@@ -104,7 +105,7 @@ def test_show_groups_tasks_by_lead_unit_with_due_and_effective_dates(plans_dir: 
         "30/06/2017",
         "30/06/2017 (thứ Sáu)",
     ]
-    effective = WorkCalendar.default().effective_deadline(dt.date(2017, 9, 2))
+    effective = WorkCalendar.in_folder(paths.SCHEDULES_DIR).effective_deadline(dt.date(2017, 9, 2))
     assert effective > dt.date(2017, 9, 4)  # Saturday 2/9, the Monday off in lieu, then a working day
     assert rows["III.1.10"][3:] == ["02/09/2017", f"{short_date(effective)} ({weekday_name(effective)})"]
     assert rows["III.2.-1"][2:] == ["Thường xuyên", "thường xuyên", ""]

@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic_settings import BaseSettings
 
-from bot.channels.telegram_receive import TelegramReceiveSettings
-from bot.channels.zalo_receive import ZaloReceiveSettings
-from bot.engine.settings import EngineSettings
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 
 ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
 
@@ -30,11 +27,19 @@ def documented() -> set[str]:
     return set(pattern.findall(ENV_EXAMPLE.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize(
-    "settings_class", [Settings, EngineSettings, TelegramReceiveSettings, ZaloReceiveSettings]
-)
-def test_env_example_lists_every_setting(settings_class: type[BaseSettings]) -> None:
-    assert env_names(settings_class) - documented() == set()
+def test_env_example_lists_every_setting_and_nothing_else() -> None:
+    assert env_names(Settings) == documented()
+
+
+def test_there_is_one_settings_class() -> None:
+    import bot
+
+    readers = [
+        path.relative_to(Path(bot.__file__).parent).as_posix()
+        for path in Path(bot.__file__).parent.rglob("*.py")
+        if "BaseSettings)" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == ["settings.py"]
 
 
 def test_language_is_not_read_from_the_posix_language_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,3 +55,29 @@ def test_an_unknown_time_zone_is_refused_with_an_example(monkeypatch: pytest.Mon
     monkeypatch.setenv("TIMEZONE", "Asia/Hanoi_City")
     with pytest.raises(ValueError, match="Asia/Ho_Chi_Minh"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE='Mars/Olympus'"),
+        ("NHACVIEC_LANGUAGE", "fr", "NHACVIEC_LANGUAGE='fr'"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD'"),
+        ("OUTBOX_LEASE_SECONDS", "5", "OUTBOX_LEASE_SECONDS=5"),
+        ("TELEGRAM_WEBHOOK_PORT", "99999", "TELEGRAM_WEBHOOK_PORT='99999'"),
+    ],
+)
+def test_a_wrong_setting_is_one_line_that_names_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, named: str
+) -> None:
+    monkeypatch.chdir(ENV_EXAMPLE.parent.parent)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert named in message and "\n" not in message
+
+
+def test_the_log_level_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings().log_level == "DEBUG"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot import paths
 from bot.i18n import translations
-from bot.settings import get_settings
+from bot.settings import Settings
 from bot.workcal import HolidayFileError, WorkCalendar, load_overrides, overrides
 
 D = dt.date
@@ -253,17 +253,13 @@ def test_missing_or_no_override_file_means_no_overrides(tmp_path: Path) -> None:
     assert load_overrides(write(tmp_path, "# chưa có gì\n")).days_off == {}
 
 
-def test_default_calendar_reads_holidays_yaml_in_the_settings_schedules_dir(
+def test_the_installation_calendar_reads_holidays_yaml_in_the_settings_schedules_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(tmp_path, "2027:\n  days_off:\n    - date: 2027-03-03\n      reason: Nghỉ thử\n")
     monkeypatch.setenv("SCHEDULES_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    try:
-        assert WorkCalendar.default().holiday_name(D(2027, 3, 3)) == "Nghỉ thử"
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    calendar = WorkCalendar.in_folder(Settings().schedules_dir)
+    assert calendar.holiday_name(D(2027, 3, 3)) == "Nghỉ thử"
 
 
 ERRORS = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hmac
 import json
 import logging
@@ -24,10 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import Engine
-
 from bot.channels.base import Channel, ChannelError, FileChannel, PressChannel, can_send_files
 from bot.channels.events import Conversation, IncomingEvent, Reply
+from bot.channels.messages import render
+from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,13 @@ POLL_PAUSE_CAP = 60.0
 """Longest wait between failed polls (the wait doubles from one second)."""
 
 Update = dict[str, Any]
-Messages = Mapping[str, Mapping[str, str]]
-"""Message texts by language (`vi`, `en`), then by key."""
 
 C = TypeVar("C", bound=Channel)
 
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
-    """Webhook mode's settings, read from the platform's settings class."""
+    """Webhook mode: the public address the platform calls, its secret, where we listen."""
 
     url: str
     secret: str
@@ -53,8 +52,15 @@ class Webhook:
     port: int
 
 
-def say(messages: Messages, lang: str, key: str, **values: object) -> str:
-    return messages.get(lang, messages["vi"])[key].format(**values)
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """How a receiver listens: the webhook when there is one, else long polling."""
+
+    webhook: Webhook | None = None
+    poll_timeout: int = 25
+    """Seconds one poll waits for an update."""
+    poll_pause: float = 0.5
+    """Pause after an empty poll (a server that answers at once must not be hammered)."""
 
 
 def valid_webhook_url(url: str) -> bool:
@@ -99,27 +105,32 @@ async def deliver(channel: Channel, event: IncomingEvent, replies: list[Reply]) 
 
 
 class UpdateReceiver(ABC, Generic[C]):
-    """Feeds a platform's updates to the conversation and sends its replies (a
-    `bot.engine.hooks.Receiver`). `conversation` makes the conversation for a database (the
-    engine's `start` passes it)."""
+    """Feeds a platform's updates to the conversation and sends its replies. Each event is
+    stamped with the engine's clock: the conversation's "now" (invites, open questions, snoozes)
+    is the engine's, never the platform's or the machine's."""
 
     name: ClassVar[str]
     """The channel's name (`telegram`, `zalo`): which of the engine's channels it listens on."""
     label: ClassVar[str]
     """The platform's name in log lines."""
     secret_header: ClassVar[str]
-    messages: ClassVar[Messages]
-    """Texts for the keys `bad_url` ({url}) and `no_secret` ({length})."""
+    bad_url: ClassVar[str]
+    """The message (gettext msgid, `{url}`) for a webhook URL that cannot work."""
+    no_secret: ClassVar[str]
+    """The message (gettext msgid, `{length}`) for a missing or invalid webhook secret."""
     setup_error: ClassVar[type[ChannelError]]
     confirm_after_handling: ClassVar[bool] = False
     """True when the next poll confirms the updates of the last one (Telegram's offset): the poll
     then waits until they are handled, so a stop in between gets them again at the next start."""
 
-    def __init__(self, conversation: Callable[[Engine], Conversation], *, lang: str = "vi") -> None:
-        self._make_conversation = conversation
+    def __init__(
+        self, conversation: Conversation, listening: Listening, *, clock: Clock, lang: str = "vi"
+    ) -> None:
+        self._conversation = conversation
+        self.listening = listening
+        self._clock = clock
         self._lang = lang
         self._channel: C | None = None
-        self._conversation: Conversation | None = None
         self._queue: asyncio.Queue[Update] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._server: WebhookServer | None = None
@@ -131,10 +142,6 @@ class UpdateReceiver(ABC, Generic[C]):
     @abstractmethod
     def _channel_in(self, channels: Mapping[str, Channel]) -> C | None:
         """This platform's channel among the engine's, None when it is not configured."""
-
-    @abstractmethod
-    def _webhook(self) -> Webhook | None:
-        """The webhook settings, None for long polling."""
 
     @abstractmethod
     def _valid_secret(self, secret: str) -> bool: ...
@@ -155,13 +162,8 @@ class UpdateReceiver(ABC, Generic[C]):
         """Log a failed poll; the seconds to wait, or None to back off. Re-raises what is not the
         platform's, which ends polling."""
 
-    @property
     @abstractmethod
-    def _poll_pause(self) -> float:
-        """Pause after an empty poll (a server that answers at once must not be hammered)."""
-
-    @abstractmethod
-    def _to_event(self, channel: C, update: Mapping[str, Any]) -> IncomingEvent | None: ...
+    def _to_event(self, channel: C, update: Mapping[str, Any], now: dt.datetime) -> IncomingEvent | None: ...
 
     def _accepts(self, update: Update) -> bool:
         """Whether a webhook body is an update worth queueing."""
@@ -176,23 +178,22 @@ class UpdateReceiver(ABC, Generic[C]):
     def check_settings(self) -> None:
         """Raises the platform's setup error with the fix when webhook mode is asked for but
         cannot work."""
-        webhook = self._webhook()
+        webhook = self.listening.webhook
         if webhook is None:
             return
         if not valid_webhook_url(webhook.url):
-            raise self.setup_error(say(self.messages, self._lang, "bad_url", url=webhook.url))
+            raise self.setup_error(render(self._lang, self.bad_url, url=webhook.url))
         if not self._valid_secret(webhook.secret):
-            raise self.setup_error(say(self.messages, self._lang, "no_secret", length=len(webhook.secret)))
+            raise self.setup_error(render(self._lang, self.no_secret, length=len(webhook.secret)))
 
-    async def start(self, engine: Engine, channels: Mapping[str, Channel]) -> None:
+    async def start(self, channels: Mapping[str, Channel]) -> None:
         channel = self._channel_in(channels)
         if channel is None:
             return
         self.check_settings()
         self._channel = channel
-        self._conversation = self._make_conversation(engine)
         self._tasks.append(asyncio.create_task(self._consume(), name=f"{self.name}-updates"))
-        webhook = self._webhook()
+        webhook = self.listening.webhook
         if webhook is not None:
             self._server = WebhookServer(
                 webhook,
@@ -246,7 +247,7 @@ class UpdateReceiver(ABC, Generic[C]):
             for update in updates:
                 self._queue.put_nowait(update)
             if not updates:
-                await asyncio.sleep(self._poll_pause)
+                await asyncio.sleep(self.listening.poll_pause)
             elif self.confirm_after_handling:
                 await self._queue.join()
 
@@ -261,9 +262,9 @@ class UpdateReceiver(ABC, Generic[C]):
                 self._queue.task_done()
 
     async def handle_update(self, update: Mapping[str, Any]) -> None:
-        if self._conversation is None or self._channel is None:
+        if self._channel is None:
             return
-        event = self._to_event(self._channel, update)
+        event = self._to_event(self._channel, update, self._clock.now())
         if event is None:
             return
         replies = await self._conversation.handle(event)

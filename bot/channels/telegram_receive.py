@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import Engine
 from telegram import Message, Update
 from telegram.error import Conflict, TelegramError
 
 from bot.channels.base import Channel, ChannelError
 from bot.channels.events import Attachment, Conversation, IncomingEvent
-from bot.channels.receiving import POLL_PAUSE_CAP, UpdateReceiver, Webhook
+from bot.channels.messages import TELEGRAM_BAD_URL, TELEGRAM_NO_SECRET
+from bot.channels.receiving import POLL_PAUSE_CAP, Listening, UpdateReceiver, Webhook
 from bot.channels.receiving import deliver as deliver
 from bot.channels.telegram import TelegramChannel
+from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -36,65 +35,19 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 
 
-class TelegramReceiveSettings(BaseSettings):
-    """How the Telegram side listens (environment or `.env`), beside `bot.settings.Settings`."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
-
-    telegram_webhook_url: str | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_webhook_listen: str = "0.0.0.0"
-    """The address the webhook endpoint binds to (a reverse proxy forwards TELEGRAM_WEBHOOK_URL here)."""
-    telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
-    telegram_poll_timeout: int = Field(default=25, ge=0, le=50)
-    """Seconds getUpdates waits for an update (long polling)."""
-    telegram_poll_pause: float = Field(default=0.5, ge=0)
-    """Pause after an empty getUpdates (a server that answers at once must not be hammered)."""
-
-
 class TelegramSetupError(ChannelError):
     """A Telegram receiving setting is wrong; the text says which and how to fix it."""
 
     channel = NAME
 
 
-_MESSAGES = {
-    "vi": {
-        "no_secret": (
-            "TELEGRAM_WEBHOOK_URL đã đặt nhưng TELEGRAM_WEBHOOK_SECRET thiếu hoặc không hợp lệ "
-            "(dài {length} ký tự): Telegram cần khóa 1–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ và -. Đặt "
-            "TELEGRAM_WEBHOOK_SECRET=<chuỗi ngẫu nhiên> trong tệp .env, hoặc bỏ TELEGRAM_WEBHOOK_URL để "
-            "nhận tin bằng getUpdates."
-        ),
-        "bad_url": (
-            "TELEGRAM_WEBHOOK_URL={url!r} không hợp lệ: cần địa chỉ HTTPS đầy đủ, ví dụ "
-            "https://bot.example.gov.vn/telegram/webhook."
-        ),
-    },
-    "en": {
-        "no_secret": (
-            "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is missing or invalid ({length} "
-            "characters): Telegram needs 1–256 characters of A-Z, a-z, 0-9, _ and -. Set "
-            "TELEGRAM_WEBHOOK_SECRET=<random string> in .env, or remove TELEGRAM_WEBHOOK_URL to receive "
-            "with getUpdates."
-        ),
-        "bad_url": (
-            "TELEGRAM_WEBHOOK_URL={url!r} is not valid: use a full HTTPS address, e.g. "
-            "https://bot.example.gov.vn/telegram/webhook."
-        ),
-    },
-}
-
-
 # --- updates → events -----------------------------------------------------------------------------
 
 
-def to_event(
-    update: Update, *, bot_username: str | None = None, now: dt.datetime | None = None
-) -> IncomingEvent | None:
-    """The conversation's view of one update; None for what the bot does not handle (edits,
-    channel posts, messages from other bots, a group's commands for another bot)."""
-    received = now or dt.datetime.now(dt.UTC)
+def to_event(update: Update, *, now: dt.datetime, bot_username: str | None = None) -> IncomingEvent | None:
+    """The conversation's view of one update, received `now`; None for what the bot does not
+    handle (edits, channel posts, messages from other bots, a group's commands for another bot)."""
+    received = now
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -161,43 +114,25 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
 
 
 class TelegramReceiver(UpdateReceiver[TelegramChannel]):
-    """Feeds Telegram updates to the conversation and sends its replies (a `bot.engine.hooks.Receiver`).
-
-    `conversation` makes the conversation for a database (the engine's `start` passes it)."""
+    """Feeds Telegram updates to the conversation and sends its replies."""
 
     name = NAME
     label = "Telegram"
     secret_header = SECRET_HEADER
-    messages = _MESSAGES
+    bad_url = TELEGRAM_BAD_URL
+    no_secret = TELEGRAM_NO_SECRET
     setup_error = TelegramSetupError
     confirm_after_handling = True
 
     def __init__(
-        self,
-        conversation: Callable[[Engine], Conversation],
-        settings: TelegramReceiveSettings | None = None,
-        *,
-        lang: str = "vi",
+        self, conversation: Conversation, listening: Listening, *, clock: Clock, lang: str = "vi"
     ) -> None:
-        super().__init__(conversation, lang=lang)
-        self.settings = settings or TelegramReceiveSettings()
+        super().__init__(conversation, listening, clock=clock, lang=lang)
         self._offset: int | None = None
 
     def _channel_in(self, channels: Mapping[str, Channel]) -> TelegramChannel | None:
         channel = channels.get(NAME)
         return channel if isinstance(channel, TelegramChannel) else None
-
-    def _webhook(self) -> Webhook | None:
-        url = self.settings.telegram_webhook_url
-        if not url:
-            return None
-        secret = self.settings.telegram_webhook_secret
-        return Webhook(
-            url,
-            secret.get_secret_value() if secret is not None else "",
-            self.settings.telegram_webhook_listen,
-            self.settings.telegram_webhook_port,
-        )
 
     def _valid_secret(self, secret: str) -> bool:
         return 1 <= len(secret) <= 256 and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
@@ -217,7 +152,7 @@ class TelegramReceiver(UpdateReceiver[TelegramChannel]):
             log.warning("Telegram deleteWebhook failed: %s", exc)
 
     async def _fetch(self, channel: TelegramChannel) -> list[dict[str, Any]]:
-        timeout = self.settings.telegram_poll_timeout
+        timeout = self.listening.poll_timeout
         updates = await channel.bot.get_updates(
             offset=self._offset,
             timeout=timeout,
@@ -239,9 +174,7 @@ class TelegramReceiver(UpdateReceiver[TelegramChannel]):
             return None
         raise exc
 
-    @property
-    def _poll_pause(self) -> float:
-        return self.settings.telegram_poll_pause
-
-    def _to_event(self, channel: TelegramChannel, update: Mapping[str, Any]) -> IncomingEvent | None:
-        return to_event(Update.de_json(dict(update), channel.bot), bot_username=channel.bot.username)
+    def _to_event(
+        self, channel: TelegramChannel, update: Mapping[str, Any], now: dt.datetime
+    ) -> IncomingEvent | None:
+        return to_event(Update.de_json(dict(update), channel.bot), now=now, bot_username=channel.bot.username)

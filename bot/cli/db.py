@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cli.app import app
 from bot.cli.output import fail, out
+from bot.cli.settings import cli_settings
 from bot.db import errors, migrate
 from bot.db.engine import make_engine
 from bot.db.messages import (
@@ -23,7 +24,6 @@ from bot.db.messages import (
     UNSUPPORTED_DATABASE,
     render,
 )
-from bot.settings import get_settings
 
 db_app = typer.Typer(help="Cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -35,12 +35,15 @@ class Lang(StrEnum):
 
 
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="Ngôn ngữ thông báo: vi | en (mặc định: LANGUAGE).")
+    Lang | None, typer.Option("--lang", help="Ngôn ngữ thông báo: vi | en (mặc định: NHACVIEC_LANGUAGE).")
 ]
 
 
 def resolve_lang(option: Lang | None) -> str:
-    return option.value if option is not None else get_settings().language
+    """The language of the command's output; reading the settings here makes a settings mistake
+    the first thing the command says (in the language asked for)."""
+    settings = cli_settings(option.value if option is not None else None)
+    return option.value if option is not None else settings.language
 
 
 @contextmanager
@@ -73,7 +76,7 @@ def open_database(url: str, lang: str) -> Engine:
 def upgrade_command(lang: LangOption = None) -> None:
     """Nâng cấp lược đồ cơ sở dữ liệu lên phiên bản mới nhất (tạo mới nếu chưa có)."""
     language = resolve_lang(lang)
-    url = get_settings().database_url
+    url = cli_settings().database_url
     engine = open_database(url, language)
     with database_errors(url, language):
         before, after = migrate.upgrade(engine)
@@ -89,7 +92,7 @@ def upgrade_command(lang: LangOption = None) -> None:
 def current_command(lang: LangOption = None) -> None:
     """Cho biết phiên bản lược đồ của cơ sở dữ liệu và bản mới nhất."""
     language = resolve_lang(lang)
-    url = get_settings().database_url
+    url = cli_settings().database_url
     engine = open_database(url, language)
     with database_errors(url, language), engine.connect() as connection:
         state = migrate.schema_state(connection)

@@ -18,12 +18,11 @@ import typer
 
 from bot.cli.app import app
 from bot.cli.output import fail
+from bot.cli.settings import cli_clock, cli_settings
 from bot.datefmt import short_date, weekday_name
 from bot.deadlines import Problem, occurrences, parse_deadline
 from bot.deadlines.model import Deadline, Freq, Kind
 from bot.i18n import LANGUAGES, translations
-from bot.settings import get_settings
-from bot.timeutil import today
 from bot.workcal import HolidayFileError, WorkCalendar
 
 DOMAIN = "deadline"
@@ -130,9 +129,8 @@ def parse_line(text: str, ref: dt.date) -> Deadline:
 
 def _parse_ref(value: str | None, lang: str) -> dt.date:
     _ = translations(lang, DOMAIN).gettext
-    settings = get_settings()
     if value is None:
-        return today(settings.tz)
+        return cli_clock().today(cli_settings().tz)
     text = value.strip()
     if _ISO_DAY.match(text):
         try:
@@ -192,11 +190,13 @@ def deadline_command(
         ),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", metavar="vi|en", help="Ngôn ngữ kết quả; mặc định theo LANGUAGE.")
+        str | None,
+        typer.Option("--lang", metavar="vi|en", help="Ngôn ngữ kết quả; mặc định theo NHACVIEC_LANGUAGE."),
     ] = None,
 ) -> None:
     """Đọc cụm thời hạn tiếng Việt và in ra hạn (theo lịch làm việc, có tính ngày nghỉ)."""
-    language = lang if lang is not None else get_settings().language
+    language = lang if lang is not None else cli_settings().language
+    cli_settings(language if language in LANGUAGES else None)
     if language not in LANGUAGES:
         fail(f"--lang {language}: chỉ dùng vi hoặc en. / Use vi or en.")
     _ = translations(language, DOMAIN).gettext
@@ -212,7 +212,7 @@ def deadline_command(
             )
         )
     try:
-        calendar = WorkCalendar.default(language)
+        calendar = WorkCalendar.in_folder(cli_settings().schedules_dir, language)
     except HolidayFileError as exc:
         fail(str(exc))
     for text in texts:

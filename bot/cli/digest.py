@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import fail, out
+from bot.cli.settings import cli_clock, cli_settings
 from bot.db import errors
 from bot.db.migrate import ensure_schema
 from bot.db.models import Person, Plan
@@ -22,8 +23,6 @@ from bot.digest import messages as msg
 from bot.digest.queries import build_digest, cutoff_of, plan_task_rows
 from bot.digest.render import Format, render_digest
 from bot.digest.schedule import previous_digest_at, recipients
-from bot.settings import get_settings
-from bot.timeutil import today
 from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
 
 
@@ -61,8 +60,8 @@ def digest_command(
 ) -> None:
     """Bản tổng hợp tình hình thực hiện nhiệm vụ (như bản gửi Chánh Văn phòng hằng tuần)."""
     language = resolve_lang(lang)
-    settings = get_settings()
-    day = _parse_day(as_of, language) if as_of else today(settings.tz)
+    settings = cli_settings()
+    day = _parse_day(as_of, language) if as_of else cli_clock().today(settings.tz)
     try:
         calendar = WorkCalendar.from_file(settings.schedules_dir / HOLIDAY_FILE_NAME, language)
     except HolidayFileError as exc:

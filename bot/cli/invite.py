@@ -3,7 +3,6 @@ person register with the bot (Telegram deep link when a bot token is set)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import httpx
@@ -15,6 +14,7 @@ from sqlmodel import Session, select
 from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
+from bot.cli.settings import cli_clock, cli_settings
 from bot.db.migrate import ensure_schema
 from bot.db.models import Person, Unit
 from bot.people import DirectoryError, create_invite
@@ -28,7 +28,7 @@ from bot.people.messages import (
     TELEGRAM_UNKNOWN,
     render,
 )
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 
 
 @app.command("invite")
@@ -45,10 +45,10 @@ def invite_command(
 ) -> None:
     """Tạo mã mời dùng một lần để một người đăng ký với bot (Telegram hoặc Zalo)."""
     language = resolve_lang(lang)
-    settings = get_settings()
+    settings = cli_settings()
     url = settings.database_url
     engine = open_database(url, language)
-    now = dt.datetime.now(dt.UTC)
+    now = cli_clock().now()
     with database_errors(url, language):
         ensure_schema(engine)
         with Session(engine) as session, session.begin():

@@ -11,9 +11,9 @@ from rich.markup import escape
 from bot.cli.db import LangOption, resolve_lang
 from bot.cli.output import out
 from bot.cli.plans import plans_app
+from bot.cli.settings import cli_settings
 from bot.plans import messages as msg
 from bot.plans.loader import load_workspace, plan_files
-from bot.settings import get_settings
 
 
 @plans_app.command("check")
@@ -26,7 +26,7 @@ def check_command(
 ) -> None:
     """Kiểm tra các tệp kế hoạch và danh bạ đơn vị: lỗi, cảnh báo, kèm dòng và cột cần sửa."""
     language = resolve_lang(lang)
-    targets = paths or [get_settings().plans_dir]
+    targets = paths or [cli_settings().plans_dir]
     workspace = load_workspace(targets, lang=language)
     here = Path.cwd()
     for problem in workspace.errors:

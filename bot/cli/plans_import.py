@@ -13,6 +13,7 @@ import typer
 from bot.cli.db import LangOption, resolve_lang
 from bot.cli.output import err, fail
 from bot.cli.plans import plans_app
+from bot.cli.settings import cli_clock, cli_settings
 from bot.importer import messages as msg
 from bot.importer.draft import import_document
 from bot.importer.errors import DocumentError
@@ -21,7 +22,6 @@ from bot.importer.render_json import render_json
 from bot.importer.render_yaml import render_yaml
 from bot.plans.loader import load_directory
 from bot.plans.model import Directory
-from bot.settings import get_settings
 
 
 class Format(StrEnum):
@@ -52,9 +52,9 @@ def import_command(
     language = resolve_lang(lang)
     if output is not None:
         _check_output(output, force, language)
-    units = _directory(directory or get_settings().plans_dir / "directory", language)
+    units = _directory(directory or cli_settings().plans_dir / "directory", language)
     try:
-        draft = import_document(document, units)
+        draft = import_document(document, units, today=cli_clock().today(cli_settings().tz))
     except DocumentError as exc:
         fail(exc.render(language))
     text = render_json(draft) if fmt is Format.JSON else render_yaml(draft)

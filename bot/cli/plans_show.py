@@ -14,14 +14,13 @@ from rich.table import Table
 from bot.cli.db import LangOption, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.cli.plans import plans_app
+from bot.cli.settings import cli_clock, cli_settings
 from bot.datefmt import short_date, weekday_name
 from bot.deadlines import Freq, Kind, occurrences, parse_deadline
 from bot.plans import messages as msg
 from bot.plans.loader import LoadedPlan, Workspace, load_workspace
 from bot.plans.model import Directory, Task
 from bot.plans.references import UnitIndex
-from bot.settings import get_settings
-from bot.timeutil import today
 from bot.workcal import HolidayFileError, WorkCalendar
 
 FREQ_NAMES = {
@@ -89,7 +88,7 @@ def _find_plan(workspace: Workspace, plan_id: str, lang: str) -> LoadedPlan:
             err.print(escape(problem.format(Path.cwd())))
         fail(msg.render(lang, msg.PLAN_HAS_ERRORS, plan=plan_id, count=len(own_errors)), code=1)
     known = sorted(workspace.plans) or [msg.render(lang, msg.NO_PLANS_AVAILABLE)]
-    folder = get_settings().plans_dir
+    folder = cli_settings().plans_dir
     fail(msg.render(lang, msg.UNKNOWN_PLAN, plan=plan_id, folder=folder, available=", ".join(known)), code=1)
 
 
@@ -116,14 +115,14 @@ def show_command(
 ) -> None:
     """Xem các nhiệm vụ của một kế hoạch theo đơn vị chủ trì, với hạn và hạn thực tế (sau ngày nghỉ)."""
     language = resolve_lang(lang)
-    workspace = load_workspace([get_settings().plans_dir], lang=language)
+    workspace = load_workspace([cli_settings().plans_dir], lang=language)
     loaded = _find_plan(workspace, Path(plan).stem if plan.endswith(".yaml") else plan, language)
     unit_id = _unit_filter(workspace.directory, unit, language)
     try:
-        calendar = WorkCalendar.default(language)
+        calendar = WorkCalendar.in_folder(cli_settings().schedules_dir, language)
     except HolidayFileError as error:
         fail(str(error), code=1)
-    show_plan(loaded, workspace.directory, calendar, language, unit_id, today(get_settings().tz))
+    show_plan(loaded, workspace.directory, calendar, language, unit_id, cli_clock().today(cli_settings().tz))
 
 
 def show_plan(

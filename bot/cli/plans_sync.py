@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from sqlmodel import Session
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
 from bot.cli.plans import plans_app
+from bot.cli.settings import cli_root, cli_settings
 from bot.db import errors
 from bot.db.messages import (
     NO_PLANS,
@@ -33,9 +33,6 @@ from bot.db.migrate import ensure_schema
 from bot.plans.loader import load_workspace
 from bot.plans.sync import Counts, SyncError, SyncReport, sync_workspace
 from bot.reminders.materialize import materialize, schedule_line
-from bot.schedules import ScheduleError, load_schedule_defaults
-from bot.settings import get_settings
-from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
 
 
 @plans_app.command("sync")
@@ -51,7 +48,7 @@ def sync_command(
     Nhiệm vụ bị xóa khỏi tệp được lưu trữ, không bị xóa; lịch sử tiến độ luôn được giữ.
     """
     language = resolve_lang(lang)
-    settings = get_settings()
+    settings = cli_settings()
     workspace = load_workspace(paths or [settings.plans_dir], lang=language)
     if workspace.errors:
         for problem in workspace.errors:
@@ -61,13 +58,7 @@ def sync_command(
         shown = ", ".join(str(path) for path in paths or [settings.plans_dir])
         fail(render(language, NO_PLANS, paths=shown), code=1)
 
-    try:
-        calendar = WorkCalendar.from_file(settings.schedules_dir / HOLIDAY_FILE_NAME, language)
-        defaults = load_schedule_defaults(settings.schedules_dir, lang=language)
-    except HolidayFileError as exc:
-        fail(str(exc), code=1)
-    except ScheduleError as exc:
-        fail("\n".join(problem.format() for problem in exc.problems), code=1)
+    root = cli_root(language)
 
     url = settings.database_url
     engine = open_database(url, language)
@@ -75,19 +66,19 @@ def sync_command(
         ensure_schema(engine)
         try:
             with Session(engine) as session, session.begin():
-                now = dt.datetime.now(dt.UTC)
+                now = root.clock.now()
                 report = sync_workspace(
                     session,
                     workspace,
                     now,
                     archive_missing_plans=not paths,
-                    calendar=calendar,
+                    calendar=root.calendar,
                     lang=language,
                 )
                 # Same transaction: a re-synced plan never lives with its old reminders.
                 schedule = materialize(
-                    session, now, calendar=calendar, defaults=defaults,
-                    plan_ids=list(workspace.plans) if paths else None,
+                    session, now, calendar=root.calendar, defaults=root.defaults, tz=settings.tz,
+                    horizon_months=settings.horizon_months, plan_ids=list(workspace.plans) if paths else None,
                 )
         except SyncError as exc:
             fail("\n".join(exc.messages), code=1)

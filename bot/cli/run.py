@@ -7,20 +7,18 @@ import logging
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from bot.channels import redact
 from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import err, fail, out
+from bot.cli.settings import cli_root, cli_settings
 from bot.db import errors, migrate
 from bot.engine import readiness
 from bot.engine.channels import configured_channels
 from bot.engine.messages import (
     CHANNEL_FAILED,
     CONSOLE_ONLY,
-    INVALID_SETTING,
-    LEASE_TOO_SHORT,
     NO_PEOPLE,
     NO_PLANS,
     STARTED,
@@ -29,10 +27,6 @@ from bot.engine.messages import (
 )
 from bot.engine.readiness import Missing
 from bot.engine.runner import ChannelStartError, RunOptions, run_engine
-from bot.engine.settings import EngineSettings
-from bot.settings import get_settings
-from bot.workcal import WorkCalendar
-from bot.workcal.overrides import HolidayFileError
 
 
 @app.command("run")
@@ -50,22 +44,9 @@ def run_command(
 ) -> None:
     """Chạy bot: gửi nhắc việc đến hạn qua Telegram (hoặc in ra màn hình) cho đến khi nhấn Ctrl-C."""
     language = resolve_lang(lang)
-    settings = get_settings()
-    try:
-        engine_settings = EngineSettings()
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        fail(render(language, INVALID_SETTING, problems=problems), code=2)
-    if engine_settings.lease_too_short:
-        minimum = engine_settings.telegram_timeout_seconds + 2
-        fail(
-            render(language, LEASE_TOO_SHORT, lease=engine_settings.outbox_lease_seconds, minimum=minimum),
-            code=2,
-        )
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if settings.log_level.upper() != "DEBUG":
+    settings = cli_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
         # Their INFO lines (every migration step, every job added) bury what the bot says.
         for chatty in ("alembic", "apscheduler", "httpx", "httpcore"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -75,11 +56,8 @@ def run_command(
     engine = open_database(url, language)
     with database_errors(url, language):
         migrate.ensure_schema(engine)
-    try:
-        calendar = WorkCalendar.default(language)
-    except HolidayFileError as exc:
-        fail(str(exc), code=1)
-    configured = configured_channels(settings, engine_settings)
+    root = cli_root(language)
+    configured = configured_channels(settings)
     if configured.catch_all is not None:
         err.print(render(language, CONSOLE_ONLY), markup=False)
     with database_errors(url, language):
@@ -92,13 +70,10 @@ def run_command(
             stats = asyncio.run(
                 run_engine(
                     engine,
-                    settings,
-                    engine_settings,
+                    root,
                     configured,
-                    calendar=calendar,
                     options=RunOptions(once=once, materialise=not no_materialise),
                     say=lambda text: out.print(text, markup=False),
-                    lang=language,
                     started=started,
                 )
             )

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from bot.cli.app import app
 from bot.cli.db import LangOption, database_errors, open_database, resolve_lang
 from bot.cli.output import fail, out
+from bot.cli.settings import cli_root, cli_settings
 from bot.db import errors, migrate
 from bot.db import models as db
 from bot.db.messages import SCHEMA_BEHIND
@@ -28,9 +29,6 @@ from bot.db.messages import render as render_db
 from bot.reminders import messages as msg
 from bot.reminders.preview import MAX_DAYS, PreviewRow, kind_label, preview
 from bot.reminders.sqlbulk import table
-from bot.schedules import ScheduleDefaults, ScheduleError, load_schedule_defaults
-from bot.settings import get_settings
-from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
 
 
 @app.command("schedule")
@@ -46,18 +44,18 @@ def schedule_command(
 ) -> None:
     """Xem trước các hạn và tin nhắc sắp tới (ai, khi nào, vì sao); không gửi, không ghi gì."""
     language = resolve_lang(lang)
-    settings = get_settings()
+    settings = cli_settings()
     if not 1 <= days <= MAX_DAYS:
         fail(msg.render(language, msg.BAD_DAYS, days=days, most=MAX_DAYS))
     tz = settings.tz
+    root = cli_root(language)
     if as_of is None:
-        now = dt.datetime.now(tz)
+        now = root.clock.now().astimezone(tz)
     else:
         try:
             now = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), tzinfo=tz)
         except ValueError:
             fail(msg.render(language, msg.BAD_AS_OF, value=as_of))
-    calendar, defaults = _schedule_files(settings.schedules_dir, language)
 
     url = settings.database_url
     shown_url = errors.safe_url(url)
@@ -75,8 +73,8 @@ def schedule_command(
             fail(behind, code=1)
         _check_filters(session, plan, unit, language, shown_url)
         rows = preview(
-            session, now, days=days, plan_id=plan, unit_id=unit, lang=language, calendar=calendar,
-            defaults=defaults, horizon_months=settings.horizon_months,
+            session, now, days=days, plan_id=plan, unit_id=unit, lang=language, calendar=root.calendar,
+            defaults=root.defaults, tz=tz, horizon_months=settings.horizon_months,
         )
         session.rollback()
     engine.dispose()
@@ -96,17 +94,6 @@ def schedule_command(
     out.print(escape(msg.render(language, msg.SUMMARY, count=len(rows), occurrences=occurrences, days=days)))
     if not all(row.registered for row in rows):
         out.print(escape(msg.render(language, msg.UNREGISTERED_LEGEND)))
-
-
-def _schedule_files(folder: Path, lang: str) -> tuple[WorkCalendar, ScheduleDefaults]:
-    try:
-        calendar = WorkCalendar.from_file(folder / HOLIDAY_FILE_NAME, lang)
-        defaults = load_schedule_defaults(folder, lang=lang)
-    except HolidayFileError as exc:
-        fail(str(exc), code=1)
-    except ScheduleError as exc:
-        fail("\n".join(problem.format() for problem in exc.problems), code=1)
-    return calendar, defaults
 
 
 def _missing_sqlite_file(url: str) -> bool:

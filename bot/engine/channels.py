@@ -1,14 +1,22 @@
-"""The channels this installation runs, from the settings."""
+"""The channels this installation runs and the receivers that listen on them, from the settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.channels.receiving import Listening, UpdateReceiver, Webhook
 from bot.channels.telegram import TelegramChannel
-from bot.engine.settings import EngineSettings
-from bot.engine.zalo import zalo_channel
+from bot.channels.telegram_receive import TelegramReceiver
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_receive import ZaloReceiver
+from bot.chat.conversation import ChatConversation
+from bot.engine.root import Root
 from bot.outbox.ratelimit import RateLimits
 from bot.settings import Settings
 
@@ -21,19 +29,68 @@ class ConfiguredChannels:
     """The console, when no platform is configured: everyone's reminders are printed there."""
 
 
-def configured_channels(settings: Settings, engine_settings: EngineSettings) -> ConfiguredChannels:
+def configured_channels(settings: Settings) -> ConfiguredChannels:
     result = ConfiguredChannels()
-    if settings.telegram_bot_token is not None and settings.telegram_bot_token.get_secret_value().strip():
+    timeout = settings.telegram_timeout_seconds  # Zalo shares the send timeout
+    telegram_token = _secret(settings.telegram_bot_token)
+    if telegram_token:
         result.channels["telegram"] = TelegramChannel(
-            settings.telegram_bot_token.get_secret_value().strip(),
-            settings.telegram_api_url,
-            timeout=engine_settings.telegram_timeout_seconds,
+            telegram_token, settings.telegram_api_url, timeout=timeout
         )
-        result.limits["telegram"] = engine_settings.telegram_limits()
-    zalo = zalo_channel(settings, engine_settings)
-    if zalo is not None:
-        result.channels[zalo.name] = zalo
+        result.limits["telegram"] = telegram_limits(settings)
+    zalo_token = _secret(settings.zalo_bot_token)
+    if zalo_token:
+        result.channels["zalo"] = ZaloChannel(zalo_token, settings.zalo_api_url, timeout=timeout)
     if not result.channels:
         result.channels["console"] = ConsoleChannel()
         result.catch_all = "console"
     return result
+
+
+def receivers(root: Root, engine: Engine) -> list[UpdateReceiver[Any]]:
+    """Telegram's and Zalo's receivers; each does nothing unless its channel is running. They
+    share one conversation (state is kept per channel and chat, so their chats never collide)."""
+    settings = root.settings
+    conversation = ChatConversation(
+        engine, tz=settings.tz, calendar=root.calendar, default_lang=settings.language
+    )
+    telegram = Listening(
+        webhook=_webhook(
+            settings.telegram_webhook_url,
+            _secret(settings.telegram_webhook_secret),
+            settings.telegram_webhook_listen,
+            settings.telegram_webhook_port,
+        ),
+        poll_timeout=settings.telegram_poll_timeout,
+        poll_pause=settings.telegram_poll_pause,
+    )
+    zalo = Listening(
+        webhook=_webhook(
+            settings.zalo_webhook_url,
+            _secret(settings.zalo_webhook_secret),
+            settings.zalo_webhook_listen,
+            settings.zalo_webhook_port,
+        ),
+        poll_timeout=settings.zalo_poll_timeout,
+        poll_pause=settings.zalo_poll_pause,
+    )
+    return [
+        TelegramReceiver(conversation, telegram, clock=root.clock, lang=root.lang),
+        ZaloReceiver(conversation, zalo, clock=root.clock, lang=root.lang),
+    ]
+
+
+def _webhook(url: str | None, secret: str, listen: str, port: int) -> Webhook | None:
+    return Webhook(url, secret, listen, port) if url else None
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def telegram_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        per_second=settings.telegram_max_per_second,
+        chat_interval=settings.telegram_chat_interval_seconds,
+        group_per_minute=settings.telegram_group_per_minute,
+    )

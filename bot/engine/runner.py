@@ -8,20 +8,22 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.channels.base import ChannelError
-from bot.engine import hooks
-from bot.engine.channels import ConfiguredChannels
-from bot.engine.clock import HORIZON_JOB, Clock
+from bot.channels.receiving import UpdateReceiver
+from bot.engine.channels import ConfiguredChannels, receivers
+from bot.engine.digests import digest_job
 from bot.engine.messages import CATCH_UP, HORIZON_FAILED, render
-from bot.engine.settings import EngineSettings
+from bot.engine.root import Root
+from bot.engine.scheduler import HORIZON_JOB, CronJob, Scheduler
 from bot.outbox.catchup import catch_up
-from bot.outbox.dispatcher import Dispatcher, DispatchStats
-from bot.outbox.rows import utcnow
+from bot.outbox.dispatcher import DispatchConfig, Dispatcher, DispatchStats
+from bot.reminders.materialize import extend_horizon, schedule_line
 from bot.settings import Settings
-from bot.workcal import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +38,18 @@ class ChannelStartError(Exception):
 @dataclass(frozen=True)
 class RunOptions:
     once: bool = False
-    """Send what is due now, then return (no clock, no horizon job)."""
+    """Send what is due now, then return (no scheduler, no horizon job)."""
     materialise: bool = True
     """Run the planner's materialisation at start (and daily)."""
 
 
 async def run_engine(
     engine: Engine,
-    settings: Settings,
-    engine_settings: EngineSettings,
+    root: Root,
     configured: ConfiguredChannels,
     *,
-    calendar: WorkCalendar,
     options: RunOptions = RunOptions(),
     say: Callable[[str], None] = print,
-    lang: str = "vi",
     started: str | None = None,
 ) -> DispatchStats:
     """Run until SIGINT/SIGTERM (or, with `once`, until nothing is due). The schema must be current.
@@ -66,7 +65,7 @@ async def run_engine(
             opened.append(channel)
         if started:
             say(started)
-        return await _run(engine, settings, engine_settings, configured, calendar, options, say, lang)
+        return await _run(engine, root, configured, options, say)
     finally:
         for channel in opened:
             await channel.close()
@@ -74,30 +73,29 @@ async def run_engine(
 
 async def _run(
     engine: Engine,
-    settings: Settings,
-    engine_settings: EngineSettings,
+    root: Root,
     configured: ConfiguredChannels,
-    calendar: WorkCalendar,
     options: RunOptions,
     say: Callable[[str], None],
-    lang: str,
 ) -> DispatchStats:
-    caught = await asyncio.to_thread(catch_up, engine, utcnow(), engine_settings.catch_up_grace)
+    settings = root.settings
+    caught = await asyncio.to_thread(catch_up, engine, root.clock.now(), settings.catch_up_grace)
     if caught.late or caught.cancelled:
-        say(render(lang, CATCH_UP, late=caught.late, cancelled=caught.cancelled))
+        say(render(root.lang, CATCH_UP, late=caught.late, cancelled=caught.cancelled))
     if options.materialise:
-        await _extend_horizon(engine, say, lang)
+        await _extend_horizon(engine, root, say)
 
-    clock = Clock(settings.tz)
+    scheduler = Scheduler(root.clock, settings.tz)
     dispatcher = Dispatcher(
         engine,
         configured.channels,
-        calendar=calendar,
+        clock=root.clock,
+        calendar=root.calendar,
         tz=settings.tz,
-        config=engine_settings.dispatch_config(),
+        config=dispatch_config(settings),
         limits=configured.limits,
         catch_all=configured.catch_all,
-        on_idle=None if options.once else clock.schedule_wakeup,
+        on_idle=None if options.once else scheduler.schedule_wakeup,
     )
     if options.once:
         return await dispatcher.run(until_idle=True)
@@ -105,43 +103,69 @@ async def _run(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, dispatcher.stop)
-    hooks.load_plugins()
-    receivers = hooks.receivers()
+    listening = receivers(root, engine)
     try:
-        clock.start(dispatcher.wake, sweep_seconds=settings.sweep_seconds)
+        scheduler.start(dispatcher.wake, sweep_seconds=settings.sweep_seconds)
 
-        async def horizon() -> None:
-            await _extend_horizon(engine, say, lang)
+        async def horizon(_now: object) -> None:
+            await _extend_horizon(engine, root, say)
             dispatcher.wake()
 
-        clock.add_daily(HORIZON_JOB, horizon, hour=0, minute=5)  # a coroutine: runs on this loop
-        for job in hooks.cron_jobs():
-            clock.add_cron_job(job, engine)
-        # Receiving chat messages (polling or webhook) starts here, once it is registered.
-        for receiver in receivers:
-            await _start_receiver(receiver, engine, configured)
+        scheduler.add_cron_job(CronJob(HORIZON_JOB, horizon, {"hour": 0, "minute": 5}))
+        scheduler.add_cron_job(digest_job(engine, root))
+        # Receiving chat messages (polling or webhook) starts once sending works.
+        for receiver in listening:
+            await _start_receiver(receiver, configured)
         return await dispatcher.run()
     finally:
-        for receiver in receivers:
+        for receiver in listening:
             await receiver.stop()
-        clock.shutdown()
+        scheduler.shutdown()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
 
 
-async def _start_receiver(receiver: hooks.Receiver, engine: Engine, configured: ConfiguredChannels) -> None:
+async def _start_receiver(receiver: UpdateReceiver[Any], configured: ConfiguredChannels) -> None:
     """A receiving setting that cannot work (e.g. a webhook without its secret) stops the start
     with the receiver's own explanation, like a channel that does not start."""
     try:
-        await receiver.start(engine, configured.channels)
+        await receiver.start(configured.channels)
     except ChannelError as exc:
         raise ChannelStartError(getattr(exc, "channel", "chat"), str(exc)) from exc
 
 
-async def _extend_horizon(engine: Engine, say: Callable[[str], None], lang: str) -> None:
+def dispatch_config(settings: Settings) -> DispatchConfig:
+    return DispatchConfig(
+        lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+        batch=settings.outbox_batch,
+        concurrency=settings.outbox_concurrency,
+        max_attempts=settings.outbox_max_attempts,
+        retry_base=settings.outbox_retry_base_seconds,
+        retry_cap=settings.outbox_retry_cap_seconds,
+        drain_timeout=settings.telegram_timeout_seconds + 5,
+        send_timeout=settings.telegram_timeout_seconds + 1,
+    )
+
+
+def _materialise(engine: Engine, root: Root) -> str:
+    settings = root.settings
+    with Session(engine) as session:
+        report = extend_horizon(
+            session,
+            root.clock.now(),
+            calendar=root.calendar,
+            defaults=root.defaults,
+            tz=settings.tz,
+            horizon_months=settings.horizon_months,
+        )
+        session.commit()
+    return schedule_line(report, root.lang)
+
+
+async def _extend_horizon(engine: Engine, root: Root, say: Callable[[str], None]) -> None:
     try:
-        summary = await asyncio.to_thread(hooks.extend_horizon, engine, dt.datetime.now(dt.UTC))
-        log.info("horizon extended: %s", summary)
+        summary = await asyncio.to_thread(_materialise, engine, root)
+        log.info("%s", summary)
     except Exception as exc:  # the reminders already in the outbox must still go out
         log.exception("horizon job failed")
-        say(render(lang, HORIZON_FAILED, error=exc))
+        say(render(root.lang, HORIZON_FAILED, error=exc))

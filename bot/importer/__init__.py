@@ -6,5 +6,7 @@ restores Word's automatic `a)`, `1.`) → `outline` (the numbering tree and task
 `header` (issuer, number, date, title) → `extract` (tasks, targets, reporting; `sections` says
 what a section holds, `subjects` who is assigned, `fields` the labelled blocks, `timing` the
 deadlines via `bot.deadlines`, `tables` the appendix tables) → `units` (names → directory) →
-`render_yaml` / `render_json`. Folding (`fold`) makes every match diacritic-insensitive.
+`render_yaml` / `render_json`. Folding (`bot.folding.fold` with `keep_marks=True`: the folded text
+is as long as the input, so a match found in it slices the input) makes every match
+diacritic-insensitive.
 """

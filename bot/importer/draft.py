@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from bot.folding import fold
 from bot.importer import messages as msg
 from bot.importer.errors import DocumentError
 from bot.importer.extract import Extractor
-from bot.importer.fold import fold
 from bot.importer.header import Header, read_header
 from bot.importer.model import Draft
 from bot.importer.outline import build_outline
@@ -18,12 +18,14 @@ from bot.importer.units import UnitMatcher
 from bot.plans.model import Directory
 
 
-def import_document(path: Path, directory: Directory | None = None, *, today: dt.date | None = None) -> Draft:
-    """Read `path` and draft its plan. Raises `DocumentError` for a file it cannot read."""
+def import_document(path: Path, directory: Directory | None = None, *, today: dt.date) -> Draft:
+    """Read `path` and draft its plan. Raises `DocumentError` for a file it cannot read.
+
+    `today` stands in for the issue date when the document shows none (the draft says so)."""
     blocks = read_document(path)
     outline = build_outline(blocks)
     items = outline.root.walk()
-    header = read_header(outline.preamble, outline.tail, [item.text for item in items], today)
+    header = read_header(outline.preamble, outline.tail, [item.text for item in items], today=today)
     assert header.issued is not None
     if directory is not None and header.issuer:
         _issuer_from_directory(header, directory)
@@ -52,7 +54,7 @@ def _issuer_from_directory(header: Header, directory: Directory) -> None:
     assert header.issuer is not None
     ref = UnitMatcher(directory, header.issuer).match(header.issuer)
     unit = next((unit for unit in directory.units if unit.id == ref.unit_id), None)
-    lost_marks = fold(header.issuer) == header.issuer.lower()
+    lost_marks = fold(header.issuer, keep_marks=True) == header.issuer.lower()
     if unit is None or ref.partial or not (ref.fuzzy or lost_marks):
         return
     name = unit.short[0] if unit.short else unit.name
@@ -66,7 +68,7 @@ def _lost_diacritics(texts: list[str]) -> bool:
     words = [word for text in texts for word in text.split() if any(char.isalpha() for char in word)]
     if len(words) < 50:
         return False
-    marked = sum(fold(word) != word.lower() for word in words)
+    marked = sum(fold(word, keep_marks=True) != word.lower() for word in words)
     return marked < 0.2 * len(words)
 
 

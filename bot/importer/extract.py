@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from bot.deadlines.model import Kind
+from bot.folding import fold
 from bot.importer.fields import Field, LabelledValue, labelled_values
-from bot.importer.fold import fold
 from bot.importer.horizons import find_horizon
 from bot.importer.model import DraftReporting, DraftTarget, DraftTask
 from bot.importer.outline import Item
@@ -266,7 +266,7 @@ class Extractor:
 
     def _organisation(self, item: Item, task: DraftTask, out: Extracted) -> None:
         text = _own_text(item)
-        folded = fold(text)
+        folded = fold(text, keep_marks=True)
         assigned = find_assignment(text)
         if (
             out.monitor is None
@@ -281,13 +281,13 @@ class Extractor:
             if report is not None:
                 out.reporting.append(report)
                 if out.monitor is None:
-                    via = _VIA.search(fold(sentence))
+                    via = _VIA.search(fold(sentence, keep_marks=True))
                     mention = subject_at(sentence, via.end()) if via else None
                     if mention is not None:
                         out.monitor = self.matcher.match(mention.name)
 
     def _reporting(self, item: Item, task: DraftTask, sentence: str) -> DraftReporting | None:
-        folded = fold(sentence)
+        folded = fold(sentence, keep_marks=True)
         if not _REPORT.search(folded) or not _PERIODIC.search(folded):
             return None
         timing = find_in_text(sentence, self.ref)
@@ -355,9 +355,10 @@ _NAME_WORDS = {
 def _topical(candidates: list[tuple[Mention, UnitRef]], context: str) -> int:
     """Among units a footer assigns together (`Ban Chỉ huy quân sự, Công an phường chủ trì`), the
     one whose name shares words with the point's headings (`Về công tác quân sự`), else the first."""
-    words = set(re.findall(r"\w+", fold(context)))
+    words = set(re.findall(r"\w+", fold(context, keep_marks=True)))
     scores = [
-        len(set(re.findall(r"\w+", fold(mention.name))) - _NAME_WORDS & words) for mention, _ in candidates
+        len(set(re.findall(r"\w+", fold(mention.name, keep_marks=True))) - _NAME_WORDS & words)
+        for mention, _ in candidates
     ]
     best = max(scores)
     return scores.index(best) if best > 0 and scores.count(best) == 1 else 0

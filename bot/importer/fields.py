@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from bot.importer.fold import fold
+from bot.folding import fold
 
 
 class Field(StrEnum):
@@ -71,7 +71,7 @@ class LabelledValue:
 
 def match_field_label(label: str) -> Field | None:
     """The field a label names (`Cơ quan chủ trì`, `Thoi gian thwc hién`), or None."""
-    folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(label)).split())
+    folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(label, keep_marks=True)).split())
     if not folded:
         return None
     best, best_ratio = None, 0.0
@@ -114,7 +114,7 @@ def labelled_values(text: str) -> list[LabelledValue]:
 
 def match_header(cell: str) -> Field | None:
     """A table header cell → the field its column holds (`Cơ quan chủ trì` → LEAD)."""
-    folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(cell)).split())
+    folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(cell, keep_marks=True)).split())
     if not folded:
         return None
     if re.search(r"\b(?:tt|stt|so tt)\b", folded) and len(folded) <= 6:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.importer.fold import fold
+from bot.folding import fold
 
 _NUMBER = re.compile(r"\b[Ss][ốoô6ỐÔO]\s*[:.]?\s*(\d+)\s*/\s*([A-ZĐ][A-ZĐ0-9]*(?:\s*-\s*[A-ZĐ][A-ZĐ0-9]*)*)")
 _DATE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
@@ -31,7 +31,7 @@ def _tidy_issuer(text: str) -> str:
     """`ỦY BAN NHÂN DÂN THỊ XÃ BỈM SƠN` → `UBND thị xã Bỉm Sơn`, as offices write it in running text."""
     if not text.isupper():
         return text
-    folded = fold(text)
+    folded = fold(text, keep_marks=True)
     prefix = ""
     rest = text
     if folded.startswith("uy ban nhan dan"):
@@ -40,13 +40,13 @@ def _tidy_issuer(text: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(words):
-        pair = " ".join(fold(word) for word in words[index : index + 2])
+        pair = " ".join(fold(word, keep_marks=True) for word in words[index : index + 2])
         if pair in _LEVEL_PAIRS:
             out += [word.lower() for word in words[index : index + 2]]
             index += 2
             continue
         word = words[index]
-        out.append(word.lower() if fold(word) in _LEVEL_WORDS else word.capitalize())
+        out.append(word.lower() if fold(word, keep_marks=True) in _LEVEL_WORDS else word.capitalize())
         index += 1
     return " ".join([prefix, *out]).strip() if prefix else " ".join(out)
 
@@ -62,7 +62,7 @@ class Header:
 
 
 def read_header(
-    preamble: list[str], tail: list[str], body: list[str] | None = None, today: dt.date | None = None
+    preamble: list[str], tail: list[str], body: list[str] | None = None, *, today: dt.date
 ) -> Header:
     header = Header()
     lines = preamble[:12]
@@ -72,13 +72,13 @@ def read_header(
             header.number = _clean_number(f"{match.group(1)}/{match.group(2)}")
             break
     for line in lines:
-        date = _DATE.search(fold(line))
+        date = _DATE.search(fold(line, keep_marks=True))
         if date:
             header.issued = _date(*date.groups())
             if header.issued:
                 break
     from_lines, from_prose = _issuer_from_lines(lines), _issuer_from_prose(preamble)
-    if from_lines and (_ORG.match(fold(from_lines)) or not from_prose):
+    if from_lines and (_ORG.match(fold(from_lines, keep_marks=True)) or not from_prose):
         header.issuer = _tidy_issuer(from_lines)
     elif from_prose:
         header.issuer = from_prose
@@ -91,7 +91,7 @@ def read_header(
     if header.issued is None:
         header.issued = _latest_date(preamble + tail + (body or []))
         if header.issued is None:
-            header.issued = today or dt.date.today()
+            header.issued = today
             header.notes["issued"] = "không tìm thấy ngày ban hành; tạm lấy ngày hôm nay: điền theo bản gốc"
         else:
             header.notes["issued"] = (
@@ -126,7 +126,7 @@ def _latest_date(paragraphs: list[str]) -> dt.date | None:
 def _issuer_from_lines(lines: list[str]) -> str | None:
     parts: list[str] = []
     for line in lines:
-        folded = fold(line)
+        folded = fold(line, keep_marks=True)
         if _NUMBER.search(line) or _DATE.search(folded) or re.match(r"^\s*s[o6]\s*:", folded):
             break
         words: list[str] = []
@@ -136,10 +136,10 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
                 break
             words.append(word)
         text = " ".join(words)
-        motto = _MOTTO.search(fold(text))
+        motto = _MOTTO.search(fold(text, keep_marks=True))
         if motto:
             text = text[: motto.start()].strip()
-        if text and not _TYPE.match(fold(text)):
+        if text and not _TYPE.match(fold(text, keep_marks=True)):
             parts.append(text)
         elif parts:
             break
@@ -149,7 +149,7 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
 
 def _issuer_from_prose(preamble: list[str]) -> str | None:
     for text in preamble:
-        folded = fold(text)
+        folded = fold(text, keep_marks=True)
         match = _ISSUES.search(folded)
         if match:
             return text[match.start("who") : match.end("who")].strip()
@@ -158,7 +158,7 @@ def _issuer_from_prose(preamble: list[str]) -> str | None:
 
 def _title(preamble: list[str]) -> str | None:
     for index, text in enumerate(preamble):
-        if _TYPE.match(fold(text)) and (text.isupper() or len(text) < 80):
+        if _TYPE.match(fold(text, keep_marks=True)) and (text.isupper() or len(text) < 80):
             words = text.split()
             kind = " ".join(words)
             subtitle = preamble[index + 1] if index + 1 < len(preamble) else ""
@@ -171,4 +171,6 @@ def _title(preamble: list[str]) -> str | None:
 
 def title_is_partial(title: str | None) -> bool:
     """Only the document type (`Kế hoạch hành động`): its subject was not found."""
-    return title is not None and _TYPE.match(fold(title)) is not None and len(title.split()) <= 4
+    if title is None or len(title.split()) > 4:
+        return False
+    return _TYPE.match(fold(title, keep_marks=True)) is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.importer.fold import fold
+from bot.folding import fold
 
 _YEAR = r"n\w{1,2}m"  # `năm`, and OCR's `nim`
 _HORIZON = re.compile(
@@ -17,5 +17,5 @@ _HORIZON = re.compile(
 
 
 def find_horizon(text: str) -> str | None:
-    match = _HORIZON.search(fold(text))
+    match = _HORIZON.search(fold(text, keep_marks=True))
     return text[match.start() : match.end()] if match else None

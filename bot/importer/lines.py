@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from bot.folding import fold
 from bot.importer.blocks import Block, Paragraph, Table
 from bot.importer.fields import labelled_value
-from bot.importer.fold import fold
 from bot.importer.labels import parse_label
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -79,7 +79,7 @@ def _flush_paragraphs(lines: list[str], blocks: list[Block]) -> None:
                 label is not None
                 or labelled_value(text) is not None
                 or _is_heading_line(text) != _is_heading_line(previous)
-                or _HEADER_LINE.match(fold(text)) is not None
+                or _HEADER_LINE.match(fold(text, keep_marks=True)) is not None
                 # A line that stops well short of the page width ends its paragraph; a heading
                 # (`1. Phát triển công nghiệp`) often has no final punctuation.
                 or (short and (previous.endswith(_SENTENCE_END) or parse_label(previous) is not None))

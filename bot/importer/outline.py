@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.folding import fold
 from bot.importer.blocks import Block, Table
 from bot.importer.fields import Field, LabelledValue, labelled_value, labelled_values
-from bot.importer.fold import fold
 from bot.importer.labels import Label, parse_label
 from bot.importer.tables import header_columns
 
@@ -112,7 +112,7 @@ class _Builder:
             self.stack[-1].tables.append(table)
 
     def paragraph(self, text: str) -> None:
-        folded = fold(text)
+        folded = fold(text, keep_marks=True)
         if self._appendix(text, folded):
             return
         if self.appendices:

@@ -62,7 +62,7 @@ def render_yaml(draft: Draft) -> str:
         "",
         f"issuer: {scalar(header.issuer or '?')}{_review(header.notes, 'issuer')}",
         f"number: {scalar(header.number or '?')}{_review(header.notes, 'number')}",
-        f"issued: {scalar(header.issued or dt.date.today())}{_review(header.notes, 'issued')}",
+        f"issued: {scalar(header.issued or '?')}{_review(header.notes, 'issued')}",
         *keyed("title", header.title or "?", 0, _review(header.notes, "title")),
         f"source: {scalar(draft.source)}",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.importer.fold import fold
+from bot.folding import fold
 from bot.importer.outline import Item
 
 
@@ -38,7 +38,7 @@ _SKIP = (
 
 def classify(item: Item) -> Section | None:
     """The kind of section an item's heading announces, or None when it announces none."""
-    heading = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(item.heading)).split())
+    heading = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(item.heading, keep_marks=True)).split())
     if (
         not heading
         or len(item.heading) > 160

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.importer.fold import fold
+from bot.folding import fold
 
 _HEADS = (
     "so",
@@ -230,7 +230,7 @@ class Mention:
     @property
     def generic(self) -> bool:
         """`Các sở, ban, ngành`, `các đơn vị liên quan`: a group, not one unit."""
-        return _GENERIC.search(fold(self.name).strip()) is not None
+        return _GENERIC.search(fold(self.name, keep_marks=True).strip()) is not None
 
 
 # Folded, these also spell common words (`Bảo vệ`, `Trương`, `Bộ phận`): they start a unit name
@@ -247,13 +247,13 @@ def is_head(folded: str, pos: int, text: str | None = None) -> bool:
         if following is None:
             return False
         word = following.group(1)
-        return word[:1].isupper() or fold(word) in ("cac", "chi")
+        return word[:1].isupper() or fold(word, keep_marks=True) in ("cac", "chi")
     return True
 
 
 def subject_at(text: str, start: int = 0, folded: str | None = None) -> Mention | None:
     """The unit name starting at `start` (after spaces), up to the verb that follows it."""
-    folded = fold(text) if folded is None else folded
+    folded = fold(text, keep_marks=True) if folded is None else folded
     pos = start
     while pos < len(text) and text[pos] in " \t,;:-–":
         pos += 1
@@ -297,7 +297,7 @@ def subject_at(text: str, start: int = 0, folded: str | None = None) -> Mention 
 
 def split_units(mention: Mention, text: str) -> list[Mention]:
     """`Sở Tư pháp và các ngành, đơn vị liên quan` → [`Sở Tư pháp`, `các ngành, đơn vị liên quan`]."""
-    folded = fold(text)
+    folded = fold(text, keep_marks=True)
     cuts = [mention.start]
     for match in re.finditer(r",\s+(?:v[aà]\s+)?|\s+v[aà]\s+", text[mention.start : mention.end]):
         after = mention.start + match.end()
@@ -334,7 +334,7 @@ def find_assignment(text: str) -> Assignment | None:
 
     Each mention is the whole list as written (`Sở A, Sở B`); `split_units` separates it, after
     the caller has tried it as one name (directories name groups: `Các cấp, các ngành`)."""
-    folded = fold(text)
+    folded = fold(text, keep_marks=True)
     leads: list[Mention] = []
     how = ""
     for giao in GIAO.finditer(folded):

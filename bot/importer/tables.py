@@ -133,6 +133,6 @@ def _only_text(cells: list[str], columns: dict[Field, int]) -> bool:
 
 
 def _fold_row(row: tuple[str, ...]) -> str:
-    from bot.importer.fold import fold
+    from bot.folding import fold
 
-    return fold(" ".join(row))
+    return fold(" ".join(row), keep_marks=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.deadlines import parse_deadline
 from bot.deadlines.model import Deadline, Kind
-from bot.importer.fold import fold
+from bot.folding import fold
 
 # `Nghị quyết số 06-NQ/TW ngày 05/11/2016`: a date that names another document, not a deadline.
 _DOCUMENT_CODE_BEFORE = re.compile(r"(?:[\w-]+/[\w/.-]+|\bs[o6]\s*:?\s*[\w/.-]*\d[\w/.-]*)\s*,?\s*$")
@@ -95,9 +95,10 @@ def _candidates(text: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
                 if key in seen:
                     continue
                 seen.add(key)
-                before = fold(text[max(0, offset + start - 45) : offset + start])
-                after = fold(text[offset + end : offset + end + 20])
-                candidates.append((_strength(before, fold(timing.text), after), offset + start, timing))
+                before = fold(text[max(0, offset + start - 45) : offset + start], keep_marks=True)
+                after = fold(text[offset + end : offset + end + 20], keep_marks=True)
+                strength = _strength(before, fold(timing.text, keep_marks=True), after)
+                candidates.append((strength, offset + start, timing))
     return candidates
 
 
@@ -130,7 +131,7 @@ def _in_piece(piece: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
         start, end = offset + deadline.span[0], offset + deadline.span[1]
         if end <= start:
             break
-        before = fold(piece[max(0, start - 40) : start])
+        before = fold(piece[max(0, start - 40) : start], keep_marks=True)
         if not (_DOCUMENT_CODE_BEFORE.search(before) or _DOCUMENT_NAME_BEFORE.search(before)):
             phrase = piece[start:end].strip(" ,;.")
             if phrase:

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from bot.importer.fold import fold, squash
+from bot.folding import fold
 from bot.plans.model import Directory
 from bot.plans.names import slugify
 
@@ -44,7 +44,8 @@ class UnitRef:
 
 
 def _key(text: str) -> str:
-    return squash(text.replace("&", " và "))
+    """Folded, letters and digits only: compares names that OCR spaced or punctuated differently."""
+    return "".join(char for char in fold(text.replace("&", " và ")) if char.isalnum())
 
 
 _PARTY = re.compile(r"\b(tinh|thi|huyen|thanh|quan|dang)\s+uy\s+(?:phuong\s+|xa\s+)?([^,;()]+?)\s*$")
@@ -53,7 +54,7 @@ _PARTY_LEVEL = {"tinh": "tỉnh", "thi": "thị xã", "huyen": "huyện", "thanh
 
 def issuer_place(issuer: str) -> tuple[str, str] | None:
     """`UBND thị xã Bỉm Sơn` → (`thị xã Bỉm Sơn`, `Bỉm Sơn`); `Thị ủy Đức Phổ` → (`thị xã Đức Phổ`, …)."""
-    folded = fold(issuer)
+    folded = fold(issuer, keep_marks=True)
     match = _PLACE.search(folded)
     if match:
         return issuer[match.start() :].strip(), issuer[match.start(2) :].strip()

@@ -16,7 +16,7 @@ from sqlmodel.sql.sqltypes import AutoString
 import bot.db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.db.engine import make_engine
 from bot.db.types import UTCDateTime
-from bot.settings import get_settings
+from bot.settings import load_settings
 
 target_metadata = SQLModel.metadata
 
@@ -47,6 +47,6 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    with make_engine(get_settings().database_url).connect() as own_connection:
+    with make_engine(load_settings().database_url).connect() as own_connection:
         _run(own_connection)
         own_connection.commit()

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel, FileChannel, PermanentSendError, TransientSendError, can_send_files
+from bot.clock import Clock
 from bot.db.models import ChatBinding, OccurrenceState, OutboxKind, OutboxState
 from bot.digest.files import digest_files
 from bot.outbox import claim as store
@@ -37,7 +38,7 @@ from bot.outbox.messages import (
 )
 from bot.outbox.ratelimit import FloodControl, RateLimits
 from bot.outbox.render import render_reminder
-from bot.outbox.rows import table_of, utcnow
+from bot.outbox.rows import table_of
 from bot.workcal import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class Dispatcher:
         engine: Engine,
         channels: Mapping[str, Channel],
         *,
+        clock: Clock,
         calendar: WorkCalendar,
         tz: ZoneInfo,
         config: DispatchConfig | None = None,
@@ -107,6 +109,7 @@ class Dispatcher:
         """`catch_all`: a channel that takes every person without a binding on a running channel
         (the console, when no platform is configured), the chat being the person id."""
         self.engine = engine
+        self.clock = clock
         self.channels = dict(channels)
         self.calendar = calendar
         self.tz = tz
@@ -147,7 +150,7 @@ class Dispatcher:
                         store.claim,
                         self.engine,
                         self.worker,
-                        utcnow(),
+                        self.clock.now(),
                         self.config.lease,
                         min(free, self.config.batch),
                     )
@@ -191,7 +194,7 @@ class Dispatcher:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending)
-        released = await asyncio.to_thread(store.release, self.engine, self.worker, utcnow())
+        released = await asyncio.to_thread(store.release, self.engine, self.worker, self.clock.now())
         if released:
             log.info("released %d claimed rows", released)
 
@@ -207,7 +210,7 @@ class Dispatcher:
                     store.renew_leases,
                     self.engine,
                     self.worker,
-                    utcnow(),
+                    self.clock.now(),
                     self.config.lease,
                 )
                 renewed_until = started + self._lease_seconds - self.config.lease_margin
@@ -260,7 +263,7 @@ class Dispatcher:
         channel = self.channels[channel_name]
         days_left = None
         if context.due is not None:
-            today = dt.datetime.now(self.tz).date()
+            today = self.clock.today(self.tz)
             days_left = self.calendar.working_days_between(today, context.due)
         message = render_reminder(
             context,
@@ -292,7 +295,7 @@ class Dispatcher:
         except PermanentSendError as exc:
             await self._final(row, OutboxState.FAILED, exc.reason, channel=channel_name, chat_id=chat_id)
             if exc.chat_unreachable and binding is not None:
-                await asyncio.to_thread(_block_binding, self.engine, binding.id, utcnow())
+                await asyncio.to_thread(_block_binding, self.engine, binding.id, self.clock.now())
             return
         done = await asyncio.to_thread(
             store.mark_sent,
@@ -302,7 +305,7 @@ class Dispatcher:
             channel=channel_name,
             chat_id=chat_id,
             message_id=sent.message_id,
-            now=utcnow(),
+            now=self.clock.now(),
         )
         if done:
             self.stats.sent += 1
@@ -347,7 +350,7 @@ class Dispatcher:
         return NO_CHANNEL
 
     async def _retry(self, row: store.Claimed, error: str, retry_after: float | None) -> None:
-        now = utcnow()
+        now = self.clock.now()
         if row.attempts >= self.config.max_attempts:
             await self._final(
                 row, OutboxState.FAILED, TOO_MANY_ATTEMPTS.format(attempts=row.attempts, error=error)
@@ -378,7 +381,7 @@ class Dispatcher:
             self.worker,
             state=state,
             reason=reason,
-            now=utcnow(),
+            now=self.clock.now(),
             channel=channel,
             chat_id=chat_id,
         )

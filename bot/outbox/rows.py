@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 
 from bot.db.models import OutboxMessage
@@ -16,7 +14,3 @@ def table_of(model: type) -> sa.Table:
 
 
 outbox = table_of(OutboxMessage)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from bot.plans import messages as msg
 from bot.plans.checks import plan_warnings
 from bot.plans.model import Directory, Person, Plan, Unit
-from bot.plans.names import fold, slugify
+from bot.plans.names import name_key, slugify
 from bot.plans.references import (
     PersonIndex,
     UnitIndex,
@@ -260,7 +260,7 @@ def _check_names(units: Sequence[_Entry[Unit]]) -> None:
         for key in ("short", "aliases"):
             named += [((*entry.loc, key, index), name) for index, name in enumerate(getattr(unit, key))]
         for loc, name in named:
-            first = owner.setdefault(fold(name), entry)
+            first = owner.setdefault(name_key(name), entry)
             if first is not entry:
                 entry.report.add(
                     YamlIssue(

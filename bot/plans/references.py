@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.plans.model import Directory, Person, Unit
-from bot.plans.names import closest, fold
+from bot.plans.names import closest, name_key
 from bot.plans.yamldoc import Loc
 
 
@@ -17,10 +17,10 @@ class UnitIndex:
         self.by_key: dict[str, Unit] = {}
         for unit in units:
             for name in (unit.id, unit.name, *unit.short, *unit.aliases):
-                self.by_key.setdefault(fold(name), unit)
+                self.by_key.setdefault(name_key(name), unit)
 
     def find(self, reference: str) -> Unit | None:
-        return self.by_key.get(fold(reference))
+        return self.by_key.get(name_key(reference))
 
     def suggest(self, reference: str) -> Unit | None:
         key = closest(reference, self.by_key)
@@ -32,8 +32,8 @@ class PersonIndex:
         self.by_id = {person.id: person for person in people}
         self.by_key: dict[str, Person] = {}
         for person in people:
-            self.by_key.setdefault(fold(person.id), person)
-            self.by_key.setdefault(fold(person.name), person)
+            self.by_key.setdefault(name_key(person.id), person)
+            self.by_key.setdefault(name_key(person.name), person)
 
     def suggest(self, reference: str) -> Person | None:
         key = closest(reference, self.by_key)

@@ -106,7 +106,7 @@ def sync_workspace(
     now: dt.datetime,
     *,
     archive_missing_plans: bool = False,
-    calendar: WorkCalendar | None = None,
+    calendar: WorkCalendar,
     lang: str = "vi",
 ) -> SyncReport:
     """Upsert the directory and every plan of `workspace`; see the module docstring.
@@ -122,7 +122,7 @@ def sync_workspace(
     problems = _reference_problems(workspace, lang)
     if problems:
         raise SyncError(problems)
-    syncer = _Syncer(session, now, calendar or WorkCalendar.default())
+    syncer = _Syncer(session, now, calendar)
     syncer.directory(workspace.directory)
     for loaded in sorted(workspace.plans.values(), key=lambda loaded: loaded.id):
         syncer.plan(loaded)

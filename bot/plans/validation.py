@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.plans import messages as msg
-from bot.plans.names import closest, fold, slugify
+from bot.plans.names import closest, name_key, slugify
 from bot.plans.yamldoc import Loc, YamlDoc, YamlIssue
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -107,7 +107,7 @@ def _shown(value: Any) -> str:
 
 
 def _unknown_key(lang: str, key: str, allowed: list[str]) -> tuple[str, dict[str, object]]:
-    suggestions = [name for name in SYNONYMS.get(fold(key), ()) if name in allowed]
+    suggestions = [name for name in SYNONYMS.get(name_key(key), ()) if name in allowed]
     if not suggestions and (near := closest(key, allowed)) is not None:
         suggestions = [near]
     if suggestions:

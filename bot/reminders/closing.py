@@ -21,7 +21,7 @@ from bot.reminders.series import series_for
 from bot.reminders.sqlbulk import cancel_pending, set_state, table
 from bot.reminders.status_rule import close_reason
 from bot.reminders.subjects import load_plans, load_subjects
-from bot.schedules import ReportingCycles, load_schedule_defaults
+from bot.schedules import ReportingCycles
 
 
 def close_occurrence_if_done(
@@ -29,8 +29,8 @@ def close_occurrence_if_done(
     occurrence_id: int,
     now: dt.datetime,
     *,
-    cycles: ReportingCycles | None = None,
-    tz: ZoneInfo | None = None,
+    cycles: ReportingCycles,
+    tz: ZoneInfo,
 ) -> bool:
     """Close the occurrence if its task is done / every reporting unit has submitted.
 
@@ -54,8 +54,8 @@ def close_task_occurrences(
     task_id: int,
     now: dt.datetime,
     *,
-    cycles: ReportingCycles | None = None,
-    tz: ZoneInfo | None = None,
+    cycles: ReportingCycles,
+    tz: ZoneInfo,
 ) -> list[int]:
     """Close the task's open occurrences that its latest status answers; returns their ids."""
     session.flush()
@@ -66,11 +66,6 @@ def close_task_occurrences(
     plans = load_plans(session, [task.plan_id])
     if subject is None or task.plan_id not in plans:
         return []
-    if tz is None:
-        from bot.settings import get_settings
-
-        tz = get_settings().tz
-    cycles = cycles or load_schedule_defaults().cycles
     today = now.astimezone(tz).date()
     series = series_for(subject, plans[task.plan_id], cycles, today)
     closing: dict[CloseReason, list[int]] = {}

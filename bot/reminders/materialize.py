@@ -42,7 +42,7 @@ from bot.reminders.sqlbulk import (
     table,
 )
 from bot.reminders.subjects import Subject, SubjectKind, load_plans, load_subjects
-from bot.schedules import ScheduleDefaults, load_schedule_defaults
+from bot.schedules import ScheduleDefaults
 from bot.workcal import WorkCalendar
 
 CATCH_UP = dt.timedelta(days=7)
@@ -93,26 +93,19 @@ def build_planner(
     session: Session,
     now: dt.datetime,
     *,
-    calendar: WorkCalendar | None = None,
-    defaults: ScheduleDefaults | None = None,
-    tz: ZoneInfo | None = None,
-    horizon_months: int | None = None,
+    calendar: WorkCalendar,
+    defaults: ScheduleDefaults,
+    tz: ZoneInfo,
+    horizon_months: int,
     plan_ids: Iterable[str] | None = None,
 ) -> Planner:
-    """A planner over the active plans (or those named), with the installation's settings for
-    whatever is not given."""
+    """A planner over the active plans (or those named)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    if tz is None or horizon_months is None:
-        from bot.settings import get_settings
-
-        settings = get_settings()
-        tz = tz or settings.tz
-        horizon_months = horizon_months or settings.horizon_months
     return Planner(
-        calendar=calendar or WorkCalendar.default(),
+        calendar=calendar,
         tz=tz,
-        defaults=defaults or load_schedule_defaults(),
+        defaults=defaults,
         plans=load_plans(session, plan_ids),
         registry=load_registry(session),
         unit_overrides=load_unit_overrides(session),
@@ -125,10 +118,10 @@ def materialize(
     session: Session,
     now: dt.datetime,
     *,
-    calendar: WorkCalendar | None = None,
-    defaults: ScheduleDefaults | None = None,
-    tz: ZoneInfo | None = None,
-    horizon_months: int | None = None,
+    calendar: WorkCalendar,
+    defaults: ScheduleDefaults,
+    tz: ZoneInfo,
+    horizon_months: int,
     plan_ids: Iterable[str] | None = None,
 ) -> MaterializeReport:
     """Bring occurrences and outbox rows in line with the plans as of `now`; does not commit."""
@@ -143,9 +136,19 @@ def materialize(
     return report
 
 
-def extend_horizon(session: Session, now: dt.datetime, **options: Any) -> MaterializeReport:
+def extend_horizon(
+    session: Session,
+    now: dt.datetime,
+    *,
+    calendar: WorkCalendar,
+    defaults: ScheduleDefaults,
+    tz: ZoneInfo,
+    horizon_months: int,
+) -> MaterializeReport:
     """The engine's daily job: the horizon moves one day on, late registrations get their rows."""
-    return materialize(session, now, **options)
+    return materialize(
+        session, now, calendar=calendar, defaults=defaults, tz=tz, horizon_months=horizon_months
+    )
 
 
 def _materialize_batch(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -72,14 +73,15 @@ def preview(
     plan_id: str | None = None,
     unit_id: str | None = None,
     lang: str = "vi",
-    calendar: WorkCalendar | None = None,
-    defaults: ScheduleDefaults | None = None,
-    horizon_months: int | None = None,
+    calendar: WorkCalendar,
+    defaults: ScheduleDefaults,
+    tz: ZoneInfo,
+    horizon_months: int,
 ) -> list[PreviewRow]:
     """Reminders with a send time from `now` to the end of the `days`-th day, in time order."""
     planner = build_planner(
-        session, now, calendar=calendar, defaults=defaults,
-        horizon_months=max(horizon_months or 0, days // 28 + 2) or None,
+        session, now, calendar=calendar, defaults=defaults, tz=tz,
+        horizon_months=max(horizon_months, days // 28 + 2),
         plan_ids=[plan_id] if plan_id else None,
     )
     end = dt.datetime.combine(planner.today + dt.timedelta(days=days), dt.time(), tzinfo=planner.tz)

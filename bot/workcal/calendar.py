@@ -16,7 +16,6 @@ from types import MappingProxyType
 
 from holidays import country_holidays
 
-from bot.settings import get_settings
 from bot.workcal.overrides import load_overrides
 
 HOLIDAY_FILE_NAME = "holidays.yaml"
@@ -77,13 +76,11 @@ class WorkCalendar:
         return cls(overrides.days_off, overrides.working_days)
 
     @classmethod
-    def default(cls, lang: str | None = None) -> WorkCalendar:
-        """The calendar of this installation: `holidays.yaml` in the settings' schedules folder.
+    def in_folder(cls, schedules_dir: Path, lang: str = "vi") -> WorkCalendar:
+        """The calendar of an installation: `holidays.yaml` in its schedules folder.
 
-        `lang` is the language of the error message if the file is wrong (default: the settings').
-        """
-        settings = get_settings()
-        return cls.from_file(settings.schedules_dir / HOLIDAY_FILE_NAME, lang or settings.language)
+        `lang` is the language of the error message if the file is wrong."""
+        return cls.from_file(schedules_dir / HOLIDAY_FILE_NAME, lang)
 
     def _year(self, year: int) -> _Year:
         table = self._years.get(year)
