@@ -39,7 +39,6 @@ def translations(lang: str, domain: str) -> gettext.NullTranslations:
     return Translations(buffer, domain=domain)
 
 
-
 def N_(message: str) -> str:
     """Marks a msgid for `pybabel extract -k N_` without translating it yet."""
     return message

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from bot.db.labels import status_label
 from bot.db.models import Plan, Task, TaskStatus, TaskUpdate, Unit
 from bot.db.updates import record_update
 
@@ -58,7 +59,7 @@ def test_status_codes_are_stable_english_words_in_the_database(engine: Engine) -
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT status FROM task_updates")).scalar_one() == "blocked"
         assert connection.execute(sa.text("SELECT status FROM tasks")).scalar_one() == "blocked"
-    assert [status.label_vi for status in TaskStatus] == [
+    assert [status_label(status, "vi") for status in TaskStatus] == [
         "chưa thực hiện", "đang thực hiện", "hoàn thành", "vướng mắc"]
 
 

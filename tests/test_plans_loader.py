@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.plans.loader import find_unit, load_directory, load_workspace
-from bot.plans.names import fold, slugify
+from bot.plans.names import name_key, slugify
 
 GOOD = Path(__file__).parent / "data" / "plans" / "good"
 
@@ -90,9 +90,9 @@ def test_find_unit_returns_none_for_an_unknown_name() -> None:
     assert find_unit(directory, "Sở Y tế") is None
 
 
-def test_fold_and_slugify() -> None:
-    assert fold("  Sở KH&ĐT \t Thanh  Hóa ") == "so kh&dt thanh hoa"
-    assert fold("ĐẢNG ỦY") == "dang uy"
+def test_name_key_and_slugify() -> None:
+    assert name_key("  Sở KH&ĐT \t Thanh  Hóa ") == "so kh&dt thanh hoa"
+    assert name_key("ĐẢNG ỦY") == "dang uy"
     assert slugify("KH 04 UBND Thanh Hóa") == "kh-04-ubnd-thanh-hoa"
 
 

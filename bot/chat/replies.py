@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.datefmt import long_date
+from bot.db.labels import status_label
 from bot.db.models import TaskStatus
 from bot.understand import Understanding
 from bot.understand.labels import period_label
@@ -16,7 +17,6 @@ from bot.understand.messages import (
     SNOOZE_AFTER,
     SNOOZE_UNTIL,
     render,
-    status_label,
 )
 
 

@@ -40,24 +40,13 @@ SQLModel.metadata.naming_convention = {
 
 
 class TaskStatus(StrEnum):
-    """Progress of a task as people report it (domain.md §5)."""
+    """Progress of a task as people report it (domain.md §5); how each one reads (`hoàn thành`,
+    `done`) is `bot.db.labels.status_label`."""
 
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     BLOCKED = "blocked"
-
-    @property
-    def label_vi(self) -> str:
-        return _STATUS_LABELS_VI[self]
-
-
-_STATUS_LABELS_VI = {
-    TaskStatus.NOT_STARTED: "chưa thực hiện",
-    TaskStatus.IN_PROGRESS: "đang thực hiện",
-    TaskStatus.DONE: "hoàn thành",
-    TaskStatus.BLOCKED: "vướng mắc",
-}
 
 
 def _code_enum(enum: type[StrEnum], name: str, *, checked: bool) -> sa.Enum:

@@ -5,7 +5,7 @@ hold the rest of the digest's text; both are extracted into the same catalog.
 
 from __future__ import annotations
 
-from bot.db.models import OutboxKind, TaskStatus
+from bot.db.models import OutboxKind
 from bot.digest.model import Standing
 from bot.i18n import N_, renderer
 
@@ -20,12 +20,6 @@ STANDING_LABELS = {
     Standing.OPEN_OVERDUE: N_("Đang thực hiện quá hạn"),
     Standing.NO_DEADLINE: N_("Không có thời hạn"),
 }
-STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: N_("chưa thực hiện"),
-    TaskStatus.IN_PROGRESS: N_("đang thực hiện"),
-    TaskStatus.DONE: N_("hoàn thành"),
-    TaskStatus.BLOCKED: N_("vướng mắc"),
-}
 OUTBOX_KIND_LABELS = {
     OutboxKind.BEFORE: N_("nhắc trước hạn"),
     OutboxKind.DUE: N_("nhắc đến hạn"),
@@ -38,10 +32,6 @@ OUTBOX_KIND_LABELS = {
 
 def standing_label(lang: str, standing: Standing | str) -> str:
     return render(lang, STANDING_LABELS[Standing(standing)])
-
-
-def status_label(lang: str, status: TaskStatus | str) -> str:
-    return render(lang, STATUS_LABELS[TaskStatus(status)])
 
 
 def outbox_kind_label(lang: str, kind: OutboxKind | str) -> str:

@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from bot import paths
 from bot.datefmt import long_date, short_date
-from bot.digest.messages import outbox_kind_label, standing_label, status_label
+from bot.db.labels import status_label
+from bot.digest.messages import DOMAIN, outbox_kind_label, standing_label
 from bot.digest.model import Digest, Standing
 from bot.i18n import translations
 
@@ -43,12 +44,12 @@ def environment(lang: str, html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.install_gettext_translations(translations(lang, "digest"), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
     env.filters["strong"] = (lambda value: Markup("<b>%s</b>") % value) if html else (lambda value: value)
     env.filters["num"] = lambda value: format_decimal(value, locale=lang)
     env.filters["day"] = lambda value: short_date(value, lang)
     env.filters["long_day"] = lambda value: long_date(value, lang)
-    env.filters["status"] = lambda value: status_label(lang, value)
+    env.filters["status"] = lambda value: status_label(value, lang)
     env.filters["standing"] = lambda value: standing_label(lang, value)
     env.filters["kind"] = lambda value: outbox_kind_label(lang, value)
     return env

@@ -18,7 +18,7 @@ from bot.people.messages import (
     UNKNOWN_ROLE,
     UNKNOWN_UNIT,
 )
-from bot.plans.names import closest, fold
+from bot.plans.names import closest, name_key
 
 LISTED = 12
 """How many existing ids an error lists before `…`."""
@@ -28,7 +28,7 @@ def find_unit(session: Session, reference: str) -> Unit:
     """The unit whose id (or name, ignoring case and diacritics) is `reference`."""
     units = session.exec(select(Unit).order_by(col(Unit.id))).all()
     for unit in units:
-        if reference == unit.id or fold(reference) in {fold(unit.id), fold(unit.name)}:
+        if reference == unit.id or name_key(reference) in {name_key(unit.id), name_key(unit.name)}:
             if unit.archived_at is not None:
                 raise DirectoryError(ARCHIVED_UNIT, ref=reference, name=unit.name)
             return unit
@@ -47,7 +47,7 @@ def find_unit(session: Session, reference: str) -> Unit:
 def find_person(session: Session, reference: str) -> Person:
     people = session.exec(select(Person).order_by(col(Person.id))).all()
     for person in people:
-        if reference == person.id or fold(reference) == fold(person.id):
+        if reference == person.id or name_key(reference) == name_key(person.id):
             if person.archived_at is not None:
                 raise DirectoryError(ARCHIVED_PERSON, ref=reference, name=person.name)
             return person
@@ -65,7 +65,7 @@ def parse_role(reference: str | Role) -> Role:
     if isinstance(reference, Role):
         return reference
     try:
-        return Role(fold(reference))
+        return Role(name_key(reference))
     except ValueError:
         near = closest(reference, [role.value for role in Role])
         did_you_mean = msg(DID_YOU_MEAN_ROLE, id=near) if near else ""

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.db.labels import status_label
 from bot.db.models import TaskStatus
 from bot.understand.lexicon import VOCABULARY, Cue
 from bot.understand.matching import Match, find_cues
-from bot.understand.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, EMPTY, TOO_LONG, render, status_label
+from bot.understand.messages import ASK_ANY, ASK_WHICH, BAD_PERCENT, EMPTY, TOO_LONG, render
 from bot.understand.model import (
     PeriodKind,
     Problem,
@@ -27,7 +28,7 @@ from bot.understand.model import (
 )
 from bot.understand.periods import find_period
 from bot.understand.snooze import find_snooze
-from bot.understand.text import Folded, fold_message
+from bot.understand.text import FoldedMessage, fold_message
 
 __all__ = [
     "MAX_LENGTH",
@@ -111,7 +112,7 @@ def _negated(matches: list[Match]) -> set[int]:
     return negated
 
 
-def _note(folded: Folded, matches: list[Match], negated: set[int]) -> tuple[int, str | None]:
+def _note(folded: FoldedMessage, matches: list[Match], negated: set[int]) -> tuple[int, str | None]:
     """Where the note starts (status cues after it are its words, not the status) and the note."""
     seen_status = False
     for match in matches:

@@ -1,26 +1,14 @@
-"""What the bot says in chat, in Vietnamese (the gettext msgid), with English in
-`bot/locale/en/LC_MESSAGES/chat.po`. Placeholders are `str.format` names.
+"""What the bot says in chat about a reply it read, in Vietnamese (the gettext msgid), with English
+in `bot/locale/en/LC_MESSAGES/understand.po`. Placeholders are `str.format` names. Status labels
+are `bot.db.labels.status_label`.
 """
 
 from __future__ import annotations
 
-from bot.db.models import TaskStatus
 from bot.i18n import N_, renderer
 
-DOMAIN = "chat"
+DOMAIN = "understand"
 render = renderer(DOMAIN)
-
-
-STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: N_("chưa thực hiện"),
-    TaskStatus.IN_PROGRESS: N_("đang thực hiện"),
-    TaskStatus.DONE: N_("hoàn thành"),
-    TaskStatus.BLOCKED: N_("vướng mắc"),
-}
-
-
-def status_label(status: TaskStatus, lang: str) -> str:
-    return render(lang, STATUS_LABELS[status])
 
 
 TOO_LONG = N_(

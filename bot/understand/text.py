@@ -1,8 +1,8 @@
 """Chat text folded for matching, with a way back to the words as the person wrote them.
 
-Folding (lower case, no diacritics, `đ` → `d`) lets `Đã hoàn thành`, `da hoan thanh` and
-`DA HOAN THANH` read alike; every folded token remembers its span in the original text, so a
-note is returned exactly as written (diacritics included).
+Folding (`bot.folding`: lower case, no diacritics, `đ` → `d`) lets `Đã hoàn thành`,
+`da hoan thanh` and `DA HOAN THANH` read alike; every folded token remembers its span in the
+original text, so a note is returned exactly as written (diacritics included).
 """
 
 from __future__ import annotations
@@ -10,27 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from bot.folding import fold_mapped
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?|[^\w\s]", re.UNICODE)
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Telex typed without the Vietnamese keyboard switched on: `hoanf thanhf`, `ddang lamf`.
 _TELEX_TONE = frozenset("sfrxj")
 _TELEX_VOWELS = (("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"), ("dd", "d"))
-
-
-@lru_cache(maxsize=4096)
-def fold_char(char: str) -> str:
-    """One character folded to one character (or '' for a stray combining mark)."""
-    if char.isascii():
-        return char.lower()
-    if char in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-    if not base:
-        return ""
-    lowered = base.lower()
-    return lowered if len(lowered) == 1 else base[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +30,7 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
-class Folded:
+class FoldedMessage:
     original: str
     """The message, NFC-normalised."""
     tokens: tuple[Token, ...]
@@ -57,23 +44,15 @@ class Folded:
         return self.original[end:].lstrip(" \t\r\n:;,.-–—=>").rstrip()
 
 
-def fold_message(text: str, vocabulary: frozenset[str]) -> Folded:
+def fold_message(text: str, vocabulary: frozenset[str]) -> FoldedMessage:
     original = unicodedata.normalize("NFC", text)
-    folded_chars: list[str] = []
-    origin: list[int] = []
-    for position, char in enumerate(original):
-        folded = fold_char(char)
-        if folded:
-            folded_chars.append(folded)
-            origin.append(position)
-    folded_text = "".join(folded_chars)
+    folded = fold_mapped(original)
     tokens = []
-    for match in _TOKEN.finditer(folded_text):
-        start = origin[match.start()]
-        end = origin[match.end() - 1] + 1
+    for match in _TOKEN.finditer(folded.text):
+        start, end = folded.original_span(match.start(), match.end())
         for word in split_joined(repair(match.group(), vocabulary), vocabulary):
             tokens.append(Token(word, start, end))
-    return Folded(original, tuple(tokens))
+    return FoldedMessage(original, tuple(tokens))
 
 
 def split_joined(word: str, vocabulary: frozenset[str], parts: int = 4) -> list[str]:
