@@ -13,6 +13,10 @@ defaults: `schedules_dir(plans_dir)` and `templates_dir(plans_dir)` choose.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -63,3 +67,12 @@ def _own_folder(folder: Path, pattern: str) -> Path | None:
         return folder if any(path.is_file() for path in folder.glob(pattern)) else None
     except OSError:
         return None
+
+
+def template_loader(folder: Path) -> BaseLoader:
+    """Jinja2 templates from `folder`, falling back to the default ones for any it lacks."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    if folder == TEMPLATES_DIR:
+        return FileSystemLoader(TEMPLATES_DIR)
+    return ChoiceLoader([FileSystemLoader(folder), FileSystemLoader(TEMPLATES_DIR)])

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     )
     plans_dir: Path = paths.PLANS_DIR
     schedules_dir: Path = paths.SCHEDULES_DIR
+    """Default: `schedules/` next to the plans folder when there is one, else the bot's own."""
+    templates_dir: Path = paths.TEMPLATES_DIR
+    """Default: `templates/` next to the plans folder when there is one, else the bot's own."""
     log_level: str = "INFO"
 
     sweep_seconds: int = Field(default=30, ge=1)
@@ -122,6 +125,14 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise PydanticCustomError("log_level", BAD_LEVEL, {"levels": ", ".join(LOG_LEVELS)})
         return level
+
+    @model_validator(mode="after")
+    def _folders_next_to_the_plans(self) -> Settings:
+        if "schedules_dir" not in self.model_fields_set:
+            self.schedules_dir = paths.schedules_dir(self.plans_dir)
+        if "templates_dir" not in self.model_fields_set:
+            self.templates_dir = paths.templates_dir(self.plans_dir)
+        return self
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Settings:

@@ -87,7 +87,9 @@ def digest_command(
             )
 
     if fmt in (OutputFormat.TEXT, OutputFormat.HTML):
-        text = render_digest(digest, lang=language, tz=settings.tz, fmt=Format(fmt.value))
+        text = render_digest(
+            digest, lang=language, tz=settings.tz, fmt=Format(fmt.value), templates=settings.templates_dir
+        )
         if out_path is None:
             typer.echo(text)
             return

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import paths
 from bot.db.models import Person
 from bot.digest.queries import build_digest, cutoff_of, plan_task_rows
 from bot.digest.render import Format, render_digest
@@ -40,6 +42,7 @@ def compose_digest(
     tz: ZoneInfo,
     calendar: WorkCalendar,
     lang: str | None = None,
+    templates: Path = paths.TEMPLATES_DIR,
 ) -> ComposedDigest:
     """The digest a `digest` outbox row asks for, in the person's language unless `lang` is given.
 
@@ -59,7 +62,7 @@ def compose_digest(
         session, plan_ids, as_of=as_of, tz=tz, calendar=calendar, since=since, recipient=person.name
     )
     fmt, limit = CHANNEL_FORMATS.get(channel, (Format.TEXT, ZALO_LIMIT))
-    text = render_digest(digest, lang=language, tz=tz, fmt=fmt)
+    text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates)
     tasks = {plan_id: plan_task_rows(session, plan_id, as_of=as_of, tz=tz) for plan_id in plan_ids}
     return ComposedDigest(
         pieces=split_message(text, limit, html=fmt is Format.HTML),

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from bot import paths
@@ -34,9 +35,9 @@ TEMPLATE = "digest.j2"
 
 
 @lru_cache(maxsize=8)
-def environment(lang: str, html: bool) -> Environment:
+def environment(lang: str, html: bool, templates: Path = paths.TEMPLATES_DIR) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(paths.TEMPLATES_DIR),
+        loader=paths.template_loader(templates),
         extensions=["jinja2.ext.i18n"],
         autoescape=html,
         undefined=StrictUndefined,
@@ -55,8 +56,15 @@ def environment(lang: str, html: bool) -> Environment:
     return env
 
 
-def render_digest(digest: Digest, *, lang: str, tz: ZoneInfo, fmt: Format = Format.TEXT) -> str:
-    env = environment(lang, fmt is Format.HTML)
+def render_digest(
+    digest: Digest,
+    *,
+    lang: str,
+    tz: ZoneInfo,
+    fmt: Format = Format.TEXT,
+    templates: Path = paths.TEMPLATES_DIR,
+) -> str:
+    env = environment(lang, fmt is Format.HTML, templates)
 
     def moment(value: dt.datetime) -> str:
         return format_datetime(value, "dd/MM/yyyy HH:mm", tzinfo=tz, locale=lang)

@@ -26,6 +26,7 @@ from pydantic import Field
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from bot import paths
 from bot.db.models import (
     OutboxKind,
     OutboxMessage,
@@ -63,7 +64,7 @@ class DigestScheduleError(Exception):
 
 BAD_CRON = N_(
     "{path}: {field}: «{cron}» không phải biểu thức cron hợp lệ ({detail}). Viết 5 trường "
-    "«phút giờ ngày tháng thứ», ví dụ \"0 15 * * fri\" (15:00 thứ Sáu hằng tuần); thứ viết bằng "
+    '«phút giờ ngày tháng thứ», ví dụ "0 15 * * fri" (15:00 thứ Sáu hằng tuần); thứ viết bằng '
     "tên tiếng Anh (mon, tue, wed, thu, fri, sat, sun)."
 )
 
@@ -171,9 +172,11 @@ def due_digests(
         return []
     box = OutboxMessage.__table__  # type: ignore[attr-defined]
     existing = set(
-        session.connection().execute(
+        session.connection()
+        .execute(
             sa.select(box.c.idempotency_key).where(box.c.idempotency_key.in_([due.key for due in wanted]))
-        ).scalars()
+        )
+        .scalars()
     )
     return [due for due in wanted if due.key not in existing]
 
@@ -185,6 +188,7 @@ def enqueue_digests(
     schedule: DigestSchedule,
     tz: ZoneInfo,
     calendar: WorkCalendar | None = None,
+    templates: Path = paths.TEMPLATES_DIR,
 ) -> list[DueDigest]:
     """Insert an outbox row of kind `digest` for each due digest; returns those inserted.
 
@@ -201,7 +205,7 @@ def enqueue_digests(
     for due in due_digests(session, now, schedule=schedule, tz=tz):
         payload = due.payload()
         if calendar is not None:
-            payload.update(_rendered(session, due, tz, calendar))
+            payload.update(_rendered(session, due, tz, calendar, templates))
         values = {
             "idempotency_key": due.key,
             "kind": OutboxKind.DIGEST.value,
@@ -223,7 +227,9 @@ def enqueue_digests(
     return inserted
 
 
-def _rendered(session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar) -> dict[str, str]:
+def _rendered(
+    session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar, templates: Path
+) -> dict[str, str]:
     from bot.digest.queries import build_digest
     from bot.digest.render import Format, render_digest
 
@@ -234,8 +240,8 @@ def _rendered(session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCale
         session, due.plan_ids, as_of=due.as_of, tz=tz, calendar=calendar, since=since, recipient=person.name
     )
     return {
-        "text": render_digest(digest, lang=person.language, tz=tz, fmt=Format.HTML),
-        "plain": render_digest(digest, lang=person.language, tz=tz, fmt=Format.TEXT),
+        "text": render_digest(digest, lang=person.language, tz=tz, fmt=Format.HTML, templates=templates),
+        "plain": render_digest(digest, lang=person.language, tz=tz, fmt=Format.TEXT, templates=templates),
         "parse_mode": "html",
     }
 
@@ -251,13 +257,16 @@ def _insert(dialect: str, table: sa.Table) -> Any:
 def previous_digest_at(session: Session, person_id: str, before: dt.datetime) -> dt.datetime | None:
     """When the person's last digest was sent (before `before`): "since the last digest"."""
     box = OutboxMessage.__table__  # type: ignore[attr-defined]
-    value = session.connection().execute(
-        sa.select(sa.func.max(box.c.send_at)).where(
-            box.c.person_id == person_id,
-            box.c.kind == OutboxKind.DIGEST.value,
-            box.c.state == OutboxState.SENT.value,
-            box.c.send_at < before,
+    value = (
+        session.connection()
+        .execute(
+            sa.select(sa.func.max(box.c.send_at)).where(
+                box.c.person_id == person_id,
+                box.c.kind == OutboxKind.DIGEST.value,
+                box.c.state == OutboxState.SENT.value,
+                box.c.send_at < before,
+            )
         )
-    ).scalar_one_or_none()
+        .scalar_one_or_none()
+    )
     return value if isinstance(value, dt.datetime) else None
-

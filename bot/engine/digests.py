@@ -34,7 +34,14 @@ def run_digest_job(engine: Engine, root: Root, now: dt.datetime) -> int:
         log.error("digests not scheduled: %s", exc)
         return 0
     with Session(engine) as session, session.begin():
-        inserted = enqueue_digests(session, now, schedule=schedule, tz=settings.tz, calendar=root.calendar)
+        inserted = enqueue_digests(
+            session,
+            now,
+            schedule=schedule,
+            tz=settings.tz,
+            calendar=root.calendar,
+            templates=settings.templates_dir,
+        )
     for due in inserted:
         log.info("digest %s queued (%d plans)", due.key, len(due.plan_ids))
     return len(inserted)

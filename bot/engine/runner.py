@@ -96,6 +96,7 @@ async def _run(
         limits=configured.limits,
         catch_all=configured.catch_all,
         on_idle=None if options.once else scheduler.schedule_wakeup,
+        templates=settings.templates_dir,
     )
     if options.once:
         return await dispatcher.run(until_idle=True)

@@ -17,11 +17,13 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot import paths
 from bot.channels.base import Channel, FileChannel, PermanentSendError, TransientSendError, can_send_files
 from bot.clock import Clock
 from bot.db.models import ChatBinding, OccurrenceState, OutboxKind, OutboxState
@@ -105,11 +107,13 @@ class Dispatcher:
         catch_all: str | None = None,
         worker: str | None = None,
         on_idle: Callable[[dt.datetime | None], None] | None = None,
+        templates: Path = paths.TEMPLATES_DIR,
     ) -> None:
         """`catch_all`: a channel that takes every person without a binding on a running channel
         (the console, when no platform is configured), the chat being the person id."""
         self.engine = engine
         self.clock = clock
+        self.templates = templates
         self.channels = dict(channels)
         self.calendar = calendar
         self.tz = tz
@@ -271,6 +275,7 @@ class Dispatcher:
             html=channel.supports_buttons,
             buttons=channel.supports_buttons,
             tz=self.tz,
+            templates=self.templates,
         )
         flood = self._flood[channel_name]
         try:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html as markup
 import re
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 
 from bot import paths
 from bot.channels.base import Button, OutgoingMessage, ParseMode
@@ -41,10 +42,10 @@ CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=4)
-def _environment(lang: str) -> Environment:
+@lru_cache(maxsize=8)
+def _environment(lang: str, templates: Path) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(paths.TEMPLATES_DIR),
+        loader=paths.template_loader(templates),
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -68,6 +69,7 @@ def render_reminder(
     html: bool,
     buttons: bool,
     tz: ZoneInfo,
+    templates: Path = paths.TEMPLATES_DIR,
 ) -> OutgoingMessage:
     """The message for one outbox row. `days_left` is in working days (negative: overdue)."""
     lang = context.language if context.language in ("vi", "en") else "vi"
@@ -98,7 +100,7 @@ def render_reminder(
         "choices": [translations(lang, DOMAIN).gettext(label) for _, label in CHOICES],
         "numbered": not buttons,
     }
-    template = _environment(lang).get_template("reminder.html.j2" if html else "reminder.txt.j2")
+    template = _environment(lang, templates).get_template("reminder.html.j2" if html else "reminder.txt.j2")
     text = _tidy(template.render(**values))
     rows: tuple[tuple[Button, ...], ...] = ()
     if buttons and context.kind is not OutboxKind.ESCALATION:
