@@ -1,7 +1,9 @@
 """The timing-phrase parser against worked examples: the shared corpus and our own extra rows.
 
-Each row of `tests/data/deadlines.tsv` (a copy of the shared corpus) and
-`tests/data/deadlines_extra.tsv` is its own test. Columns: ref, phrase, expected JSON, source.
+Each row of `tests/data/deadlines.tsv` (a copy of the shared corpus),
+`tests/data/deadlines_extra.tsv`, `tests/data/deadlines_families.tsv` (the phrase families of
+issue #13) and `tests/data/deadlines_real.tsv` (real phrases from public pages) is its own test.
+Columns: ref, phrase, expected JSON, source.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def check(deadline: Deadline, phrase: str, ref: dt.date, expected: dict[str, Any
                 assert getattr(rule, key) == expected[key], deadline
         if "months" in expected:
             assert rule.months == tuple(expected["months"]), deadline
+        if "exceptions" in expected:
+            assert [list(pair) for pair in rule.exceptions] == expected["exceptions"], deadline
     else:
         assert rule is None, deadline
     if deadline.kind is not Kind.ONCE:
@@ -70,6 +74,16 @@ def test_corpus_row(ref: dt.date, phrase: str, expected: dict[str, Any]) -> None
 
 @pytest.mark.parametrize(("ref", "phrase", "expected"), _rows("deadlines_extra.tsv"))
 def test_extra_row(ref: dt.date, phrase: str, expected: dict[str, Any]) -> None:
+    check(parse_deadline(phrase, ref), phrase, ref, expected)
+
+
+@pytest.mark.parametrize(("ref", "phrase", "expected"), _rows("deadlines_families.tsv"))
+def test_family_row(ref: dt.date, phrase: str, expected: dict[str, Any]) -> None:
+    check(parse_deadline(phrase, ref), phrase, ref, expected)
+
+
+@pytest.mark.parametrize(("ref", "phrase", "expected"), _rows("deadlines_real.tsv"))
+def test_real_phrase_row(ref: dt.date, phrase: str, expected: dict[str, Any]) -> None:
     check(parse_deadline(phrase, ref), phrase, ref, expected)
 
 

@@ -11,7 +11,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.deadlines import Kind, parse_deadline
+from bot.deadlines import Freq, Kind, occurrences_between, parse_deadline
+from bot.deadlines.periods import month_length
 
 REF = dt.date(2025, 1, 6)
 # Text built from the parser's own vocabulary reaches deep into the grammar far more often
@@ -69,6 +70,15 @@ VOCABULARY = [
     "ư",
     "\u0301",
     "\u00a0",
+    "trở đi",
+    "các năm tiếp theo",
+    "của năm sau",
+    "năm liền kề",
+    "riêng tháng Hai là",
+    "ngày cuối tháng",
+    "của tháng báo cáo",
+    "báo cáo năm",
+    "24/7",
 ]
 phrases = st.lists(st.sampled_from(VOCABULARY), max_size=30).map("".join)
 dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
@@ -179,3 +189,101 @@ def test_diacritics_and_case_do_not_change_the_reading(text: str, ref: dt.date) 
             plain.recurrence,
             plain.start,
         )
+
+
+# The phrase families of issue #13 (domain.md §2), over all the numbers they may carry.
+
+days = st.integers(min_value=2, max_value=28)
+months = st.integers(min_value=1, max_value=12)
+years = st.integers(min_value=2000, max_value=2150)
+refs = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2150, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(days, days, st.lists(months, min_size=2, max_size=2, unique=True).map(sorted), refs)
+def test_two_yearly_dates_keep_their_own_days(first: int, second: int, pair: list[int], ref: dt.date) -> None:
+    early, late = pair
+    text = f"báo cáo 6 tháng trước ngày {first}/{early} và báo cáo năm trước ngày {second}/{late} hằng năm"
+    deadline = parse_deadline(text, ref)
+    assert deadline.kind is Kind.RECURRING and not deadline.ambiguous, deadline
+    assert deadline.recurrence is not None
+    year = ref.year + 1
+    dues = occurrences_between(deadline.recurrence, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    assert dues == [dt.date(year, early, first - 1), dt.date(year, late, second - 1)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    days, months, st.sampled_from(["của năm sau", "năm tiếp theo", "của năm liền kề", "năm liền kề"]), refs
+)
+def test_a_date_of_the_following_year_is_annual(day: int, month: int, tail: str, ref: dt.date) -> None:
+    deadline = parse_deadline(f"trước ngày {day} tháng {month:02d} {tail}", ref)
+    assert deadline.kind is Kind.RECURRING, deadline
+    assert deadline.recurrence is not None
+    assert deadline.recurrence.freq is Freq.ANNUAL
+    assert (deadline.recurrence.months, deadline.recurrence.day) == ((month,), day - 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    years,
+    st.sampled_from(["từ năm {y} trở đi", "năm {y} và các năm tiếp theo", "Năm {y} và những năm tiếp theo"]),
+    refs,
+)
+def test_a_start_and_onward_is_continuous(year: int, form: str, ref: dt.date) -> None:
+    text = form.format(y=year)
+    for variant in (text, _without_marks(text), text.upper()):
+        deadline = parse_deadline(variant, ref)
+        assert (deadline.kind, deadline.start, deadline.due) == (Kind.CONTINUOUS, dt.date(year, 1, 1), None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(days, st.booleans(), refs)
+def test_the_reporting_month_is_monthly(day: int, before: bool, ref: dt.date) -> None:
+    deadline = parse_deadline(f"{'trước ' if before else ''}ngày {day} của tháng báo cáo", ref)
+    assert deadline.recurrence is not None, deadline
+    assert deadline.recurrence.freq is Freq.MONTHLY
+    assert deadline.recurrence.day == (day - 1 if before else day)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=31), refs)
+def test_february_alone_takes_its_last_day(day: int, ref: dt.date) -> None:
+    deadline = parse_deadline(f"ngày {day} hằng tháng, riêng tháng Hai là ngày cuối tháng", ref)
+    assert deadline.recurrence is not None and not deadline.ambiguous, deadline
+    for due in occurrences_between(deadline.recurrence, ref, ref + dt.timedelta(days=800)):
+        if due.month == 2:
+            assert due.day == month_length(due.year, 2)
+        else:
+            assert due.day == min(day, month_length(due.year, due.month))
+
+
+FILLER = [
+    "các sở, ban, ngành",
+    "báo cáo kết quả thực hiện",
+    "về Sở Nội vụ",
+    "để tổng hợp,",
+    "UBND tỉnh",
+    "gửi",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(FILLER), max_size=12).map(" ".join), days, months, refs)
+def test_hang_nam_first_then_a_far_date_is_annual(filler: str, day: int, month: int, ref: dt.date) -> None:
+    deadline = parse_deadline(f"Hằng năm, {filler} chậm nhất ngày {day} tháng {month}", ref)
+    assert deadline.kind is Kind.RECURRING and not deadline.ambiguous, deadline
+    assert deadline.recurrence is not None
+    assert (deadline.recurrence.months, deadline.recurrence.day) == ((month,), day)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["duy trì", "vận hành", "hệ thống", "trực", "hoạt động", "ổn định"]), max_size=5
+    ).map(" ".join),
+    st.sampled_from(["24/7", "24/24", "24/24 giờ"]),
+)
+def test_round_the_clock_is_continuous(words: str, clock: str) -> None:
+    deadline = parse_deadline(f"{words} {clock}", REF)
+    assert deadline.kind is Kind.CONTINUOUS, deadline

@@ -177,9 +177,10 @@ def test_co_leads_of_a_footer_are_chosen_by_topic(tmp_path: Path) -> None:
     tasks = _tasks(import_document(path, today=TODAY))
     military, police = tasks["I.1.-1.-1"], tasks["I.1.-2.-1"]
     assert military.lead is not None and military.lead.written == "Ban Chi huy quan su phuong"
-    assert [ref.written for ref in military.support] == ["Cong an phuong"]
+    # The group (`các đơn vị liên quan`) stays a supporting unit, as written (issue #13).
+    assert [ref.written for ref in military.support] == ["Cong an phuong", "cac don vi lien quan"]
     assert police.lead is not None and police.lead.written == "Cong an phuong"
-    assert [ref.written for ref in police.support] == ["Ban Chi huy quan su phuong"]
+    assert [ref.written for ref in police.support] == ["Ban Chi huy quan su phuong", "cac don vi lien quan"]
     assert "theo tiêu đề" in police.notes["lead"]
 
 

@@ -102,3 +102,21 @@ def test_end_of_calendar_does_not_overflow() -> None:
         D(9999, 12, 31),
     ]
     assert occurrences(Recurrence(Freq.WEEKLY, weekday=6), D(9999, 12, 25), 5) == [D(9999, 12, 26)]
+
+
+def test_a_month_with_its_own_day() -> None:
+    # `ngày 25 hằng tháng, riêng tháng Hai là ngày cuối tháng`; `… riêng tháng 12 trước ngày 15/12`.
+    rule = Recurrence(Freq.MONTHLY, day=25, exceptions=((2, LAST_DAY), (12, 14)))
+    assert occurrences(rule, D(2024, 1, 26), 3) == [D(2024, 2, 29), D(2024, 3, 25), D(2024, 4, 25)]
+    assert occurrences_between(rule, D(2025, 11, 1), D(2026, 2, 28)) == [
+        D(2025, 11, 25),
+        D(2025, 12, 14),
+        D(2026, 1, 25),
+        D(2026, 2, 28),
+    ]
+
+
+def test_two_yearly_dates_each_with_its_own_day() -> None:
+    # `báo cáo 6 tháng trước ngày 10/6, báo cáo năm trước ngày 5/12`.
+    rule = Recurrence(Freq.SEMIANNUAL, day=9, months=(6, 12), exceptions=((12, 4),))
+    assert occurrences(rule, D(2025, 6, 10), 3) == [D(2025, 12, 4), D(2026, 6, 9), D(2026, 12, 4)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
+from itertools import pairwise
 from typing import TypeGuard
 
 from bot.deadlines.cues import Cue, Grain, Piece
@@ -147,6 +148,24 @@ def _joinable(first: Piece, second: Piece, listed: bool) -> bool:
 
 def _member(piece: Piece) -> int:
     return piece.quarter if piece.grain is Grain.QUARTER else piece.month
+
+
+_ONWARD_GAP = re.compile(r"[ ,]{0,4}(?:va[ ]{1,3})?")
+
+
+def mark_onward(pieces: list[Piece], folded: str) -> list[Piece]:
+    """`từ năm 2027 trở đi`, `năm 2027 và các năm tiếp theo`: the period right before the onward
+    words is when the work starts, not its deadline. Returns those periods."""
+    starts: list[Piece] = []
+    for previous, piece in pairwise(pieces):
+        if (
+            piece.cue is Cue.ONWARD
+            and previous.cue is Cue.PERIOD
+            and _ONWARD_GAP.fullmatch(folded, previous.end, piece.start)
+        ):
+            previous.tier = Tier.START
+            starts.append(previous)
+    return starts
 
 
 def stands_alone(piece: Piece, folded: str) -> bool:

@@ -13,6 +13,9 @@ from enum import IntEnum, StrEnum
 
 from bot.deadlines.model import LAST_DAY, Freq
 from bot.deadlines.patterns import (
+    EACH_NEXT_YEAR,
+    LOOKBEHIND,
+    MARKER_BEFORE,
     NEXT_AFTER_YEAR,
     NEXT_YEAR,
     NUMBER,
@@ -41,8 +44,8 @@ MAX_RANGE_YEARS = 50
 
 class Cue(StrEnum):
     """What a match means: a dated PERIOD is a candidate due date; the rest feed a recurrence
-    (DAY, LAST_DAY, WINDOW, FREQ, QUARTER_MONTHS, WEEKDAY), a date's time (TIME), or say there is
-    no date (CONTINUOUS, NO_DATE, RELATIVE) or no real one (INVALID)."""
+    (DAY, LAST_DAY, WINDOW, FREQ, QUARTER_MONTHS, WEEKDAY, EXCEPT), a date's time (TIME), or say
+    there is no date (CONTINUOUS, ONWARD, NO_DATE, RELATIVE) or no real one (INVALID)."""
 
     PERIOD = "period"
     DAY = "day"
@@ -53,6 +56,10 @@ class Cue(StrEnum):
     WEEKDAY = "weekday"
     TIME = "time"
     CONTINUOUS = "continuous"
+    ONWARD = "onward"
+    """`trở đi`, `các năm tiếp theo`: the period before it is a start, and the work goes on."""
+    EXCEPT = "except"
+    """`riêng tháng Hai`: the month whose own due day the next cue gives (`là ngày cuối tháng`)."""
     NO_DATE = "no_date"
     RELATIVE = "relative"
     INVALID = "invalid"
@@ -153,6 +160,22 @@ def _quarter_number(text: str) -> int:
 _LISTED = re.compile(r",| va ")
 """A list (`tháng 6 và tháng 12`, `Quý I, II`), as opposed to a range (`tháng 6 - 8`, `đến`)."""
 _MONTH_COUNT_WORDS = {"ba": 3, "sau": 6, "chin": 9, "nua": 6}
+_MONTH_NAMES = {
+    "gieng": 1,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+    "muoi mot": 11,
+    "muoi hai": 12,
+    "chap": 12,
+}
 _FREQ_OF_UNIT = {"tuan": Freq.WEEKLY, "thang": Freq.MONTHLY, "nam": Freq.ANNUAL, "theo": Freq.ANNUAL}
 _FREQ_OF_MONTHS = {1: Freq.MONTHLY, 3: Freq.QUARTERLY, 6: Freq.SEMIANNUAL, 12: Freq.ANNUAL}
 
@@ -326,14 +349,43 @@ def _point_before(piece: Piece, folded: str) -> None:
     piece.ambiguous = piece.point == "giua" and piece.grain is Grain.QUARTER
 
 
-def _next_year_after(piece: Piece, folded: str) -> None:
-    """`trước ngày 31/01 năm sau`: a year-less date in the year after the reference year."""
+def _next_year_after(piece: Piece, folded: str) -> Piece | None:
+    """`trước ngày 31/01 năm sau`: a year-less date in the year after the reference year.
+
+    `năm tiếp theo`, `năm liền kề`, `của năm sau` name the year after each reporting year: the
+    date then recurs every year, and an ANNUAL cue for that is returned."""
     if piece.year is not None or piece.cue is not Cue.PERIOD:
-        return
-    match = (NEXT_AFTER_YEAR if piece.grain is Grain.YEAR else NEXT_YEAR).match(folded, piece.end)
-    if match is not None:
-        piece.next_year = True
-        piece.end = match.end()
+        return None
+    if piece.grain is Grain.YEAR:
+        match = NEXT_AFTER_YEAR.match(folded, piece.end)
+        if match is not None:
+            piece.next_year = True
+            piece.end = match.end()
+        return None
+    match = NEXT_YEAR.match(folded, piece.end)
+    if match is None:
+        return None
+    piece.next_year = True
+    start, piece.end = piece.end, match.end()
+    if match.group("of") or EACH_NEXT_YEAR.search(match.group("next")):
+        return Piece(Cue.FREQ, start, match.end(), freq=Freq.ANNUAL)
+    return None
+
+
+def _round_clock(folded: str, start: int, end: int) -> Piece:
+    """`24/7`: round-the-clock work (continuous), unless a deadline word makes it 24 July."""
+    marker = MARKER_BEFORE.search(folded, max(0, start - LOOKBEHIND), start)
+    if marker is not None and marker.lastgroup in ("shift", "strong"):
+        return _numeric(folded[start:end], start, end)
+    return Piece(Cue.CONTINUOUS, start, end)
+
+
+def _except_month(text: str, start: int, end: int) -> Piece:
+    words = text.split()
+    numbers = _numbers(text)
+    tail = " ".join(words[words.index("thang") + 1 :]) if "thang" in words else ""
+    month = int(numbers[-1]) if numbers else _MONTH_NAMES.get(tail, 0)
+    return Piece(Cue.EXCEPT, start, end, month=month)
 
 
 def scan(folded: str) -> list[Piece]:
@@ -353,14 +405,16 @@ def scan(folded: str) -> list[Piece]:
             piece = Piece(Cue.LAST_DAY, start, end, day=LAST_DAY, freq=cycle)
         elif kind == "window":
             first, last = (int(n) for n in _numbers(text)[:2])
-            valid = 1 <= first <= last <= 31
+            # `từ ngày 15 tháng trước đến ngày 14`: the window starts in the month before.
+            prior = match.group("window_prior") is not None
+            valid = 1 <= first <= 31 and 1 <= last <= 31 and (prior or first <= last)
             piece = Piece(Cue.WINDOW if valid else Cue.INVALID, start, end, day=last, first_day=first)
         elif kind in ("freq", "every_months"):
             freq = _freq(text)
             piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq)
         elif kind == "report":
             # `báo cáo năm trước ngày 15/12`: a frequency only when a date goes with it.
-            unit = match.group("report_unit") or ""
+            unit = match.group("report_unit") or ("6 thang" if match.group("report_half") else "")
             freq = _freq(unit)
             piece = None if freq is None else Piece(Cue.FREQ, start, end, freq=freq, implied=True)
         elif kind == "next_period":
@@ -376,6 +430,12 @@ def scan(folded: str) -> list[Piece]:
             piece = None if moment is None else Piece(Cue.TIME, start, end, time=moment)
         elif kind == "continuous":
             piece = Piece(Cue.CONTINUOUS, start, end)
+        elif kind == "round_clock":
+            piece = _round_clock(folded, start, end)
+        elif kind == "onward":
+            piece = Piece(Cue.ONWARD, start, end)
+        elif kind == "except_month":
+            piece = _except_month(text, start, end)
         elif kind == "relative":
             piece = Piece(Cue.RELATIVE, start, end)
         elif kind == "no_date":
@@ -383,7 +443,10 @@ def scan(folded: str) -> list[Piece]:
         else:
             piece = _period(kind, match, start, end)
             _point_before(piece, folded)
-            _next_year_after(piece, folded)
+            each_year = _next_year_after(piece, folded)
+            if each_year is not None:
+                pieces.append(piece)
+                piece = each_year
         if piece is not None:
             pieces.append(piece)
             if len(pieces) >= MAX_CUES:

@@ -54,6 +54,10 @@ class Recurrence:
     """Weekly: 0 = Monday … 6 = Sunday."""
     window_start: int | None = None
     """`từ ngày 1 đến ngày 5 hằng tháng`: 1 (the due date is the window's end, in `day`)."""
+    exceptions: tuple[tuple[int, int], ...] = ()
+    """(month, day) pairs for months whose due day is not `day`: `ngày 29 hằng tháng, riêng tháng
+    Hai là ngày cuối tháng` → ((2, LAST_DAY),); `báo cáo 6 tháng trước ngày 10/6, báo cáo năm
+    trước ngày 5/12` → day 9, months (6, 12), exceptions ((12, 4),)."""
 
     @property
     def has_dates(self) -> bool:
@@ -75,6 +79,7 @@ class Deadline:
     """[start, end) of the matched phrase in the input text, or None when nothing matched."""
     ambiguous: bool = False
     start: dt.date | None = None
-    """ONCE from a range (`giai đoạn 2021 - 2025`): the range's first day, when given."""
+    """ONCE from a range (`giai đoạn 2021 - 2025`): the range's first day, when given; CONTINUOUS
+    from a start (`từ năm 2027 trở đi`): that start's first day."""
     problem: Problem | None = None
     """Why there is no date or no sure one (set with NONE, or with `ambiguous`)."""

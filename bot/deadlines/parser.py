@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from bot.deadlines.context import Tier, attach_times, mark, merge_ranges, stands_alone
+from bot.deadlines.context import Tier, attach_times, mark, mark_onward, merge_ranges, stands_alone
 from bot.deadlines.cues import Cue, Piece, bounds, scan
 from bot.deadlines.model import Deadline, Kind, Problem
 from bot.deadlines.normalize import Folded, fold
@@ -52,6 +52,7 @@ def _parse(text: str, ref: dt.date) -> Deadline:
         return Deadline(Kind.NONE)
     mark(pieces, folded.text)
     pieces = merge_ranges(attach_times(pieces, folded.text), folded.text)
+    starts = mark_onward(pieces, folded.text)
     repeating = assemble(pieces)
     used = {id(p) for p in repeating.used} if repeating else set()
     readings: list[_Reading] = []
@@ -66,9 +67,15 @@ def _parse(text: str, ref: dt.date) -> Deadline:
         return _choose_once(readings, repeating, pieces, folded)
     if repeating is not None:
         return _recurring(repeating, folded, ambiguous=repeating.ambiguous)
-    continuous = [p for p in pieces if p.cue is Cue.CONTINUOUS]
+    continuous = [p for p in pieces if p.cue in (Cue.CONTINUOUS, Cue.ONWARD)]
     if continuous:
-        return Deadline(Kind.CONTINUOUS, span=_span(folded, continuous))
+        # `từ năm 2027 trở đi`: ongoing work; the start is kept when the text gives one.
+        first = _read(starts[0], ref) if starts else None
+        return Deadline(
+            Kind.CONTINUOUS,
+            span=_span(folded, [*starts, *continuous]),
+            start=first.first if first is not None else None,
+        )
     relative = [p for p in pieces if p.cue is Cue.RELATIVE]
     if relative:
         return Deadline(Kind.NONE, span=_span(folded, relative), problem=Problem.EVENT)

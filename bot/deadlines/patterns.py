@@ -35,13 +35,15 @@ LIST_SEP = rf"{_}(?:,|-|va|{DEN}|toi){_}"
 """Between the members of a list or range of months or quarters (`tháng 6-7/2025`, `Quý I, II`)."""
 NO_MORE_DATE = rf"(?!\d|[ ]?[/.\-][ ]?\d|{_},?{_}nam{_}\d|{_}thang{_}\d)"
 """After a day or month: the number is not followed by more of a date."""
+MONTH_WORD = rf"gieng|muoi{_}mot|muoi{_}hai|mot|hai|ba|tu|nam|sau|bay|tam|chin|muoi|chap"
+"""A month in words: tháng Giêng, tháng Hai … tháng Mười Hai (tháng Chạp)."""
 ROMAN_QUARTER = r"[il1]v|[il1]{1,3}|[2-4]"
 """I–IV or 1–4, and OCR readings of I (`l`, `1`: `11` = II) where no other reading exists."""
 QUY_UNIT = rf"{QUY}(?!{_}(?:hoach|trinh|dinh|che|mo|tac|pham|uoc|chuan|luat|doi|trach|tu|nap|hoa|dao|cach))"
 """quý (the quarter), not quy hoạch / quy trình / quy định (a plan, a procedure, a rule)."""
 UNIT = rf"(?:tuan|thang|{QUY_UNIT}|nam(?!{_}\d))"
 RELATIVE_TAIL = (
-    rf"{_}(?:(?:thoi{_}han|vong|thoi{_}gian){_})?\d{{1,3}}{_}(?:ngay|tuan|thang)(?:{_}lam{_}viec)?"
+    rf"{_}(?:la{_})?(?:(?:thoi{_}han|vong|thoi{_}gian){_})?\d{{1,3}}{_}(?:ngay|tuan|thang)(?:{_}lam{_}viec)?"
     rf"(?![a-z])(?!{_}(?:dau|cuoi|nam))"
 )
 """`trong 5 ngày làm việc`, `sau 30 ngày`: a period counted from an event (no fixed date)."""
@@ -53,6 +55,8 @@ YEAR_POINT_TAIL = rf"{_}nam(?![a-z0-9]|{_}\d)"
 # Each entry: (kind, first character or class, the rest). The first character is matched
 # outside the group, so kinds that need it (numbers) read it back from the matched text.
 _SPECS: tuple[tuple[str, str, str], ...] = (
+    # 24/7, 24/24 (round-the-clock operation), listed before `numeric` so it wins at the same place
+    ("round_clock", "2", rf"4{_}/{_}(?:7|24)(?!\d|[ ]?[/.\-][ ]?\d)(?:{_}(?:gio|h))?"),
     # 30/6/2025, 30-6-2025, 15 tháng 3 năm 2025, 4/2017, 20/3
     (
         "numeric",
@@ -87,7 +91,7 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     # năm 2025, Năm 2024-2025, năm 2016 đến năm 2020
     ("years", "n", rf"(?<!viet n)am{_}{YEAR}(?:{YEAR_RANGE_SEP}{YEAR})?(?!\d)"),
     ("months_of_year", "n", rf"ua{MONTHS_OF_YEAR_TAIL}"),
-    ("freq", "n", rf"hung{_}nam{_}tiep{_}theo"),
+    ("onward", "n", rf"hung{_}nam{_}(?:tiep{_}theo|ke{_}tiep|sau)"),
     # tháng 4/2017, tháng 12 năm 2025, tháng 6-7/2025, tháng 10
     (
         "month",
@@ -102,7 +106,13 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
         rf"hang{_}(?:dau|{CUOI})(?:{_}(?:cung|tien))?{_}(?:cua{_})?(?:moi{_}|cac{_}|hang{_})?{QUY}",
     ),
     # từ ngày 1 đến ngày 5 (hằng tháng)
-    ("window", "t", rf"u{_}ngay{_}{NUM2}{_}(?:{DEN}|-|toi){_}(?:ngay{_})?{NUM2}{NO_MORE_DATE}"),
+    # từ ngày 1 đến ngày 5 (hằng tháng); từ ngày 15 tháng trước đến ngày 14 (a cut-off window)
+    (
+        "window",
+        "t",
+        rf"u{_}ngay{_}{NUM2}(?P<window_prior>{_}(?:cua{_})?thang{_}truoc)?{_}(?:{DEN}|-|toi){_}(?:ngay{_})?{NUM2}"
+        rf"{NO_MORE_DATE}",
+    ),
     # thứ Sáu, thứ 6
     ("weekday", "t", rf"hu{_}(?:hai|ba|tu|nam|sau|bay|[2-7])(?![a-z0-9]|{_}\d)"),
     # thường xuyên, but not chi thường xuyên (recurrent spending)
@@ -110,7 +120,9 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     # trong năm (this year)
     ("year_point", "t", rf"rong{YEAR_POINT_TAIL}"),
     # (ngày 5) tháng sau: the month after each period
-    ("next_period", "t", rf"hang{_}(?:sau|tiep{_}theo|ke{_}tiep)"),
+    ("next_period", "t", rf"hang{_}(?:sau|tiep{_}theo|ke{_}tiep|bao{_}cao)"),
+    # từ năm 2027 trở đi: a start with no end
+    ("onward", "t", rf"ro{_}di"),
     ("relative", "t", rf"r(?:ong|[uwy][o0d6e][ce]){RELATIVE_TAIL}"),
     ("no_date", "t", rf"heo{_}(?:yeu{_}cau|chi{_}dao)"),
     # quý 12017, quý 112017 (OCR of quý I/2017, quý II/2017: the slash lost)
@@ -136,18 +148,26 @@ _SPECS: tuple[tuple[str, str, str], ...] = (
     ("relative", "c", rf"ham{_}nhat{RELATIVE_TAIL}"),
     ("weekday", "c", rf"hu{_}nhat"),
     ("months_of_year", "c", rf"hin{MONTHS_OF_YEAR_TAIL}"),
-    ("freq", "c", rf"ac{_}nam{_}tiep{_}theo"),
+    ("onward", "c", rf"ac{_}nam{_}(?:tiep{_}theo|ke{_}tiep|sau)"),
     ("months_of_year", "s", rf"au{MONTHS_OF_YEAR_TAIL}"),
     ("every_months", "s", rf"au{_}thang{_}(?:mot|1|/){_}lan"),
     ("relative", "s", rf"au{RELATIVE_TAIL}"),
     ("no_date", "s", rf"au{_}khi"),
+    # riêng tháng Hai (là ngày cuối tháng): one month's own due day
+    (
+        "except_month",
+        "r",
+        rf"ieng{_}(?:(?:doi{_}voi|voi|trong){_})?thang{_}(?:{MONTH_WORD}|1[0-2]|0?[1-9])(?![a-z0-9])",
+    ),
     ("months_of_year", "b", rf"a{MONTHS_OF_YEAR_TAIL}"),
     # báo cáo tháng / quý / 6 tháng / năm: a periodic report (its unit is left for other cues)
     (
         "report",
         "b",
-        rf"ao{_}cao(?={_}(?:(?:dinh{_}ky|hang|moi){_})?(?P<report_unit>tuan|thang|{QUY_UNIT}|0?6{_}thang|sau{_}thang|nam)"
-        rf"(?![a-z]|{_}\d))",
+        # `báo cáo 6 tháng đầu năm` is the report's name, taken whole so it is not read as a period
+        rf"ao{_}cao(?:{_}(?P<report_half>0?6|sau){_}thang{_}(?:dau|{CUOI}){_}nam(?![a-z]|{_}\d)"
+        rf"|(?={_}(?:(?:dinh{_}ky|hang|moi){_})?(?P<report_unit>tuan|thang|{QUY_UNIT}|0?6{_}thang|sau{_}thang|nam)"
+        rf"(?![a-z]|{_}\d)))",
     ),
     ("continuous", "[l1]", rf"ien{_}tuc"),
     ("no_date", "k", rf"ip{_}thoi|e{_}tu{_}khi"),
@@ -208,7 +228,7 @@ MARKER_BEFORE = re.compile(
     rf"|(?P<strong>(?:cham{_}nhat|han(?:{_}chot)?|thoi{_}han|thoi{_}gian{_}(?:hoan{_}thanh|thuc{_}hien)"
     rf"|hoan{_}thanh|xong|ket{_}thuc|nop|gui)(?:{_}(?:la|vao|trong|{DEN}|het))?)"
     rf"|(?P<weak>(?:tu{_}nay{_}|cho{_})?[dpb]en(?:{_}het)?|toi|trong|vao|phan{_}dau|giai{_}doan|thoi{_}ky|dip)"
-    rf"|(?P<anchor>ke{_}tu)"
+    rf"|(?P<anchor>ke{_}tu(?:{_}ngay)?(?:{_}(?:ket{_}thuc|het))?)"
     rf"|(?P<start>tu|bat{_}dau(?:{_}tu)?)"
     rf"|(?P<other>sau|so{_}voi|tam{_}nhin|theo|ban{_}hanh|luat|{DOCUMENT})"
     r"|(?P<doc>\d+[ ]?[-/][ ]?[a-z][a-z0-9\-/]{0,20}|so)"
@@ -221,9 +241,12 @@ LOOKBEHIND = 40
 CONNECTOR = re.compile(rf"{_}(?:,|;|-|va|{DEN}(?:{_}het)?|toi|cho{_}{DEN}|hoac){_}(?:{_}va{_})?")
 """What may join the two ends of a range or list: `tháng 5 và tháng 6`, `từ ngày 1/3 đến ngày 30/6`."""
 
-_NEXT = rf"(?:sau(?!{_}khi)|tiep{_}theo|toi|ke{_}tiep)(?![a-z])"
-NEXT_YEAR = re.compile(rf"[ ,]{{0,3}}(?:(?:cua|trong){_})?nam{_}{_NEXT}")
+_NEXT = rf"(?:sau(?!{_}khi)|tiep{_}theo|toi|ke{_}tiep|lien{_}ke)(?![a-z])"
+NEXT_YEAR = re.compile(rf"[ ,]{{0,3}}(?:(?P<of>cua)|trong)?{_}nam{_}(?P<next>{_NEXT})")
 """After a year-less date: `năm sau` (the year after the reference year)."""
+EACH_NEXT_YEAR = re.compile(rf"(?:tiep{_}theo|lien{_}ke|ke{_}tiep)$")
+"""`năm tiếp theo`, `năm liền kề`: the year after each reporting year, not one year (with `của`,
+`năm sau` too: `trước ngày 20 tháng 01 của năm sau` is a yearly report's deadline)."""
 NEXT_AFTER_YEAR = re.compile(rf"{_}{_NEXT}")
 """After `đầu năm` / `cuối năm`: `sau`, `tới` (`đầu năm sau`)."""
 

@@ -3,7 +3,8 @@
 When a rule gives a day but no months, the due months are the last month of each period
 (quarterly: 3, 6, 9, 12; semiannual: 6, 12; annual: 12), matching the reporting deadlines of
 Nghị định 09/2019/NĐ-CP (the period's last month). A day past a month's end (`ngày 30 hằng
-tháng` in February) is clamped to the month's last day.
+tháng` in February) is clamped to the month's last day. A month listed in `exceptions` has its
+own day.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def due_months(rule: Recurrence) -> tuple[int, ...]:
 def due_in_month(rule: Recurrence, year: int, month: int) -> dt.date:
     length = month_length(year, month)
     day = rule.day if rule.day is not None else LAST_DAY
+    for excepted, own_day in rule.exceptions:
+        if excepted == month:
+            day = own_day
     if day == LAST_DAY or day > length:
         return dt.date(year, month, length)
     return dt.date(year, month, max(day, 1))

@@ -1,13 +1,16 @@
 """Build a `Recurrence` from the cues of one text: a frequency word and the cues that give its dates.
 
 `trước ngày 15 hàng tháng, tháng cuối quý` → monthly on the 14th: when both a monthly word and
-`tháng cuối quý` appear, the month wins, since the quarter's last month is also a month.
+`tháng cuối quý` appear, the month wins, since the quarter's last month is also a month. Several
+year-less dates of a yearly cycle each keep their own day (`báo cáo 6 tháng trước ngày 10/6, báo
+cáo năm trước ngày 5/12`), and `riêng tháng Hai là ngày cuối tháng` gives one month its own day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from bot.deadlines.context import Tier
 from bot.deadlines.cues import Cue, Grain, Piece
 from bot.deadlines.model import LAST_DAY, Freq, Recurrence
 
@@ -16,6 +19,9 @@ SCOPE = 60
 """How far (in characters) a frequency word reaches for the day or month that goes with it."""
 _DAY_CUES = (Cue.DAY, Cue.WINDOW, Cue.LAST_DAY)
 _FREQ_BY_MONTH_COUNT = {1: Freq.ANNUAL, 2: Freq.SEMIANNUAL, 4: Freq.QUARTERLY, 12: Freq.MONTHLY}
+_EXCEPT_REACH = 40
+"""How far after `riêng tháng Hai` its own day may be written (`là ngày cuối tháng`)."""
+_LONGEST_MONTH = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
 
 
 @dataclass(slots=True)
@@ -70,6 +76,60 @@ def _gives_a_day(piece: Piece, anchors: list[Piece]) -> bool:
 
 def assemble(pieces: list[Piece]) -> Repeating | None:
     """The recurrence the text describes, or None when it has no frequency cue."""
+    exceptions, excepted = _exceptions(pieces)
+    if excepted:
+        pieces = [p for p in pieces if all(p is not used for used in excepted)]
+    result = _assemble(pieces)
+    if result is not None and excepted and result.rule.day is not None:
+        result.used.extend(excepted)
+        _add_exceptions(result, exceptions)
+    return result
+
+
+def _exceptions(pieces: list[Piece]) -> tuple[list[tuple[int, int]], list[Piece]]:
+    """(month, day) of each `riêng tháng X … ngày Y`, and the cues that said it."""
+    found: list[tuple[int, int]] = []
+    used: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        if piece.cue is not Cue.EXCEPT or not 1 <= piece.month <= 12:
+            continue
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if following is None or following.start - piece.end > _EXCEPT_REACH:
+            continue
+        if following.cue is Cue.LAST_DAY:
+            found.append((piece.month, LAST_DAY))
+        elif following.cue is Cue.DAY:
+            found.append(_month_day(replace(following, cue=Cue.PERIOD, month=piece.month)))
+        elif following.cue is Cue.PERIOD and following.grain is Grain.DAY and following.year is None:
+            found.append(_month_day(following))
+        else:
+            continue
+        used += [piece, following]
+    return found, used
+
+
+def _add_exceptions(result: Repeating, exceptions: list[tuple[int, int]]) -> None:
+    """Months with their own day; one the usual day already gives (`ngày 29 …, riêng tháng Hai là
+    ngày cuối tháng`: the 29th clamps to February's end) is left out."""
+    rule = result.rule
+    assert rule.day is not None
+    own = dict(rule.exceptions)
+    for month, day in exceptions:
+        if month in own and own[month] != day:
+            result.ambiguous = True
+        own[month] = day
+    kept = tuple(sorted((month, day) for month, day in own.items() if not _same_day(rule.day, month, day)))
+    result.rule = replace(rule, exceptions=kept)
+
+
+def _same_day(usual: int, month: int, day: int) -> bool:
+    if day == usual:
+        return True
+    longest = _LONGEST_MONTH.get(month, 31)
+    return day == LAST_DAY and (usual == LAST_DAY or usual >= longest)
+
+
+def _assemble(pieces: list[Piece]) -> Repeating | None:
     freqs = [p for p in pieces if p.cue is Cue.FREQ and p.freq is not None]
     if freqs and all(p.implied for p in freqs) and not any(_gives_a_day(p, freqs) for p in pieces):
         freqs = []
@@ -106,16 +166,22 @@ def assemble(pieces: list[Piece]) -> Repeating | None:
             if p.cue is Cue.PERIOD
             and p.year is None
             and p.grain in (Grain.DAY, Grain.MONTH, Grain.QUARTER)
-            and _distance(p, anchors) <= SCOPE
+            # `Hằng năm, … báo cáo UBND tỉnh chậm nhất ngày 10 tháng 12`: a deadline word ties a
+            # year-less date to the yearly cycle however far apart they are written.
+            and (_distance(p, anchors) <= SCOPE or p.tier >= Tier.WEAK)
         ]
         if dated:
             pairs = [pair for p in dated for pair in _month_days(p)]
             result.used.extend(dated)
             annual_months = tuple(sorted({month for month, _ in pairs}))
-            if freq is Freq.ANNUAL:
+            if freq is Freq.ANNUAL or len(annual_months) == 1:
+                # The dates set the cycle: `báo cáo 6 tháng đầu năm gửi trước ngày 10/07` is due
+                # once a year, in July.
                 freq = _FREQ_BY_MONTH_COUNT.get(len(annual_months), Freq.ANNUAL)
+            # Each date keeps its own day: `báo cáo 6 tháng trước ngày 10/6, báo cáo năm trước
+            # ngày 5/12` is due 9 June and 4 December.
             result.rule = Recurrence(freq, day=pairs[0][1], months=annual_months)
-            result.ambiguous = len({day for _, day in pairs}) > 1
+            _add_exceptions(result, pairs[1:])
             return result
     days = sorted((p for p in pieces if p.cue in _DAY_CUES), key=lambda p: _distance(p, anchors))
     if not days:

@@ -29,6 +29,7 @@ class Numbering:
     def __init__(self, document: Any) -> None:
         self._levels: dict[str, dict[int, _Level]] = {}
         self._counters: dict[str, dict[int, int]] = {}
+        self._styles = _StyleNumbering(document)
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -49,7 +50,7 @@ class Numbering:
 
     def label(self, paragraph: Any) -> str | None:
         """The label Word shows before `paragraph` (`b)`, `2.`, `-`), or None when it has none."""
-        num_id, level = _num_pr(paragraph)
+        num_id, level = self._num_pr(paragraph)
         if num_id is None or num_id == "0" or num_id not in self._levels:
             return None
         levels = self._levels[num_id]
@@ -71,25 +72,79 @@ class Numbering:
             text = text.replace(f"%{index + 1}", _format(value, shown.fmt if shown else "decimal"))
         return text.strip() or None
 
+    def _num_pr(self, paragraph: Any) -> tuple[str | None, int]:
+        """numId and level of a paragraph, from its own properties or else its style's."""
+        properties = paragraph._p.pPr
+        own = _own_num_pr(properties)
+        if own is not None:
+            return own
+        style = properties.pStyle if properties is not None else None
+        return self._styles.num_pr(style.val if style is not None else None)
+
+
+class _StyleNumbering:
+    """numId and level that paragraph styles give (`List Number`), read once from styles.xml.
+
+    python-docx's `paragraph.style` searches every style on each call, which made reading a
+    60-page plan take seconds; the styles part is read here once and each answer cached.
+    A style without numbering of its own takes its `basedOn` style's.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self._by_id: dict[str, Any] = {}
+        self._default: str | None = None
+        self._cache: dict[str | None, tuple[str | None, int]] = {}
+        try:
+            styles = document.styles.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        for style in styles.findall(qn("w:style")):
+            if style.get(qn("w:type")) != "paragraph":
+                continue
+            style_id = style.get(qn("w:styleId"))
+            if style_id is None:
+                continue
+            self._by_id[style_id] = style
+            if style.get(qn("w:default")) in ("1", "true", "on") and self._default is None:
+                self._default = style_id
+
+    def num_pr(self, style_id: str | None) -> tuple[str | None, int]:
+        if style_id not in self._cache:
+            self._cache[style_id] = self._resolve(style_id or self._default)
+        return self._cache[style_id]
+
+    def _resolve(self, style_id: str | None) -> tuple[str | None, int]:
+        seen: set[str] = set()
+        while style_id is not None and style_id not in seen and style_id in self._by_id:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            found = _own_num_pr(style.find(qn("w:pPr")))
+            if found is not None:
+                return found
+            based_on = style.find(qn("w:basedOn"))
+            style_id = based_on.get(qn("w:val")) if based_on is not None else None
+        return None, 0
+
+
+def _own_num_pr(properties: Any) -> tuple[str | None, int] | None:
+    """numId and level written in one `w:pPr` (a paragraph's or a style's), or None."""
+    if properties is None:
+        return None
+    num_pr = properties.find(qn("w:numPr"))
+    if num_pr is None:
+        return None
+    num_id = num_pr.find(qn("w:numId"))
+    if num_id is None:
+        return None
+    level = num_pr.find(qn("w:ilvl"))
+    return str(num_id.get(qn("w:val"))), int(level.get(qn("w:val"), "0")) if level is not None else 0
+
 
 def _val(node: Any, tag: str, default: str) -> str:
     child = node.find(qn(tag))
     if child is None:
         return default
     return str(child.get(qn("w:val"), default))
-
-
-def _num_pr(paragraph: Any) -> tuple[str | None, int]:
-    """numId and level of a paragraph, from its own properties or else its style's."""
-    for holder in (
-        paragraph._p.pPr,
-        getattr(paragraph.style.element, "pPr", None) if paragraph.style else None,
-    ):
-        num_pr = holder.numPr if holder is not None else None
-        if num_pr is not None and num_pr.numId is not None:
-            level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-            return str(num_pr.numId.val), int(level)
-    return None, 0
 
 
 def _format(value: int, fmt: str) -> str:

@@ -1,9 +1,12 @@
 """The outline → tasks, targets, reporting duties and the monitoring office.
 
 Rules (domain.md §1): a task is a point of a `Nhiệm vụ, giải pháp` section (a leaf of the
-numbering tree, or an item whose own text assigns a unit) or of `Tổ chức thực hiện`. Labelled
-blocks (`Cơ quan chủ trì:`) apply to their item; section footers (`Phân công thực hiện:` after
-the points) apply to every task of the section above them.
+numbering tree, or an item whose own text assigns a unit) or of `Tổ chức thực hiện`; a heading
+that ends with a colon (`1. Sở Tài chính:`, `b) Phối hợp với Sở Nội vụ:`) introduces its points
+and is not a task itself, and a unit it names leads (or supports) every point under it. Labelled
+blocks (`Cơ quan chủ trì:`) apply to their item, a timing line after each bullet to that bullet;
+section footers (`Phân công thực hiện:` after the points) apply to every task of the section
+above them. Collective leads (`Các sở, ban, ngành`) are kept as written.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from bot.importer.horizons import find_horizon
 from bot.importer.model import DraftReporting, DraftTarget, DraftTask
 from bot.importer.outline import Item
 from bot.importer.sections import Section, default_section, section_of
-from bot.importer.subjects import Assignment, Mention, find_assignment, split_units, subject_at
+from bot.importer.subjects import (
+    CHU_TRI,
+    PHOI_HOP,
+    Assignment,
+    Mention,
+    find_assignment,
+    split_units,
+    subject_at,
+    unit_heading,
+)
 from bot.importer.tables import header_columns, table_items
 from bot.importer.timing import committed_deadline, dated_deadlines, find_in_text, read_value
 from bot.importer.units import UnitMatcher, UnitRef
@@ -66,6 +78,8 @@ class Extractor:
             if item.tables:
                 self._tables(item, out)
             if not item.children and _is_intro(item):
+                continue
+            if item.children and _introduces_points(item):
                 continue
             if (item.children or _holds_task_table(item)) and not find_assignment(_own_text(item)):
                 continue
@@ -117,7 +131,10 @@ class Extractor:
 
     def _assign(self, task: DraftTask, item: Item, text: str, by_field: dict[Field, str]) -> None:
         assignment: Assignment | None = None
-        if Field.LEAD in by_field:
+        if Field.LEAD in by_field and _assigns_in_prose(by_field[Field.LEAD]):
+            # `Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp.`
+            assignment = find_assignment(by_field[Field.LEAD])
+        elif Field.LEAD in by_field:
             assignment = _names_only(by_field[Field.LEAD], by_field.get(Field.SUPPORT, ""))
         elif Field.ASSIGN in by_field:
             assignment = find_assignment(by_field[Field.ASSIGN])
@@ -125,19 +142,8 @@ class Extractor:
             own = find_assignment(text)
             if (own is not None and own.leads) or assignment is None:
                 assignment = own
-        if (
-            (assignment is None or not assignment.leads)
-            and item.label
-            and item.label.kind in ("para", "dash", "plus", "star")
-        ):
-            for ancestor in item.ancestors():
-                found = find_assignment(ancestor.heading) if ancestor.label else None
-                if found is not None and found.leads:
-                    assignment = Assignment(found.leads, found.support, "inherited")
-                    task.notes["lead"] = f"lấy theo mục {ancestor.id} (đoạn này không ghi đơn vị)"
-                    break
-                if ancestor.label is None or ancestor.label.kind == "roman":
-                    break
+        if (assignment is None or not assignment.leads) and item.label:
+            assignment = self._inherited(item, assignment, task.notes)
         if assignment is None:
             return
         if Field.SUPPORT in by_field and Field.LEAD not in by_field:
@@ -157,6 +163,37 @@ class Extractor:
         support += self._support(assignment.support, task.notes)
         task.support = [ref for ref in support if task.lead is None or ref.id != task.lead.id]
 
+    def _inherited(self, item: Item, own: Assignment | None, notes: dict[str, str]) -> Assignment | None:
+        """The lead a point takes from the headings above it: `1. Sở Tài chính:` over its bullets,
+        also through `a) Chủ trì, phối hợp:`; `b) Phối hợp với Sở Nội vụ:` adds a supporting unit.
+        A bullet also takes a lead from a heading's prose (`Sở X chủ trì thực hiện các nội dung sau`)."""
+        assert item.label is not None
+        bullet = item.label.kind in ("para", "dash", "plus", "star")
+        support = list(own.support) if own is not None else []
+        for ancestor in item.ancestors():
+            if ancestor.label is None or (
+                ancestor.label.kind == "roman" and unit_heading(ancestor.heading) is None
+            ):
+                break
+            owner = unit_heading(ancestor.heading)
+            found = (
+                Assignment([owner], [], "heading")
+                if owner is not None
+                else find_assignment(ancestor.heading)
+                if bullet or ancestor.heading.rstrip().endswith(":")
+                else None
+            )
+            if found is None:
+                continue
+            support += found.support
+            if found.leads:
+                if owner is None:
+                    notes["lead"] = f"lấy theo mục {ancestor.id} (đoạn này không ghi đơn vị)"
+                return Assignment(found.leads, support, "inherited")
+        if own is None and not support:
+            return None
+        return Assignment([], support, own.how if own is not None else "inherited")
+
     def _split(self, mentions: list[Mention]) -> list[Mention]:
         """Each mention as one unit when the directory knows it so, else split at its commas."""
         out: list[Mention] = []
@@ -172,13 +209,25 @@ class Extractor:
         self, leads: list[Mention], notes: dict[str, str], context: str = ""
     ) -> tuple[UnitRef | None, list[UnitRef]]:
         refs = [(mention, self.matcher.match(mention.name)) for mention in self._split(leads)]
-        usable = [(mention, ref) for mention, ref in refs if ref.unit_id or not mention.generic]
+        # A collective lead (`Các sở, ban, ngành`) is what the document assigns: kept as written,
+        # in the document's order; the clerk may name one unit instead. Other groups
+        # (`các nhà đầu tư`) are not offices the bot can remind.
+        usable = [
+            (mention, ref)
+            for mention, ref in refs
+            if ref.unit_id or not mention.generic or mention.collective
+        ]
         if not usable:
             if refs:
                 notes["lead"] = (
                     f"văn bản giao chung cho «{refs[0][0].name}»: chọn đơn vị chủ trì hoặc để trống"
                 )
             return None, []
+        if usable[0][0].generic and usable[0][1].unit_id is None:
+            notes["lead"] = (
+                f"văn bản giao chung cho «{usable[0][0].name}» (nhóm đơn vị, giữ như văn bản; "
+                "có thể ghi một đơn vị cụ thể)"
+            )
         chosen = _topical(usable, context) if len(usable) > 1 else 0
         lead = usable[chosen][1]
         others = [ref for index, (_, ref) in enumerate(usable) if index != chosen]
@@ -196,19 +245,14 @@ class Extractor:
 
     def _support(self, mentions: list[Mention], notes: dict[str, str]) -> list[UnitRef]:
         out: list[UnitRef] = []
-        dropped: list[str] = []
         for mention in self._split(mentions):
             ref = self.matcher.match(mention.name)
-            if ref.unit_id is None and mention.generic:
-                dropped.append(mention.name)
-                continue
+            if ref.unit_id is None and mention.generic and not mention.collective:
+                continue  # `phối hợp với các nhà đầu tư`: not an office
             if all(existing.id != ref.id for existing in out):
                 out.append(ref)
-                self._note_ref(ref, "support", notes)
-        if dropped:
-            notes.setdefault(
-                "support", "bỏ nhóm chung không có trong danh bạ: " + "; ".join(f"«{d}»" for d in dropped)
-            )
+                if not mention.generic:  # a group (`các cơ quan liên quan`) is kept as written
+                    self._note_ref(ref, "support", notes)
         return out
 
     def _note_ref(self, ref: UnitRef, key: str, notes: dict[str, str]) -> None:
@@ -364,6 +408,18 @@ def _topical(candidates: list[tuple[Mention, UnitRef]], context: str) -> int:
     return scores.index(best) if best > 0 and scores.count(best) == 1 else 0
 
 
+def _introduces_points(item: Item) -> bool:
+    """`1. Sở Tài chính:`, `a) Chủ trì, phối hợp:`, `Giao Sở X thực hiện các nội dung sau:` over
+    points of their own: a heading, not a task."""
+    own = _own_text(item).rstrip()
+    return own.endswith(":") and len(own) < 240
+
+
+def _assigns_in_prose(value: str) -> bool:
+    folded = fold(value, keep_marks=True)
+    return CHU_TRI.search(folded) is not None or PHOI_HOP.search(folded) is not None
+
+
 def _names_only(lead_text: str, support_text: str) -> Assignment | None:
     """A labelled value (`Cơ quan chủ trì: Sở Nội vụ`) is a list of names, no verb needed."""
     lead_clean, support_clean = lead_text.strip(" .;"), support_text.strip(" .;")
@@ -377,19 +433,28 @@ def _names_only(lead_text: str, support_text: str) -> Assignment | None:
 def _field_scopes(root: Item) -> dict[int, list[LabelledValue]]:
     """Which item each group of labelled blocks applies to.
 
-    Footers sit at the end of a section, after its points, so they are attached to the deepest
-    point above them; the level they apply to is the deepest level every group shares. Every task
-    inside that item inherits them.
+    A point followed by its own labelled line (`- Xây dựng …` / `Thời gian hoàn thành: Quý I`),
+    among sibling points that have theirs or before more points, keeps it. Footers sit at the end
+    of a section, after its points, so they are attached to the deepest point above them; the
+    level they apply to is the deepest level every such group shares. Every task inside that item
+    inherits them.
     """
     holders = [item for item in root.walk() if item.fields]
     if not holders:
         return {}
-    common: set[str] | None = None
+    holding = {id(item) for item in holders}
+    scopes: dict[int, list[LabelledValue]] = {}
+    footers: list[Item] = []
     for item in holders:
+        if _owns_its_fields(item, holding):
+            scopes.setdefault(id(item), []).extend(item.fields)
+        else:
+            footers.append(item)
+    common: set[str] | None = None
+    for item in footers:
         kinds = {node.label.level_kind for node in [item, *item.ancestors()] if node.label is not None}
         common = kinds if common is None else common & kinds
-    scopes: dict[int, list[LabelledValue]] = {}
-    for item in holders:
+    for item in footers:
         target = item
         for node in [item, *item.ancestors()]:
             if node.label is not None and common and node.label.level_kind in common:
@@ -397,6 +462,14 @@ def _field_scopes(root: Item) -> dict[int, list[LabelledValue]]:
                 break
         scopes.setdefault(id(target), []).extend(item.fields)
     return scopes
+
+
+def _owns_its_fields(item: Item, holding: set[int]) -> bool:
+    parent = item.parent
+    if parent is None or item.label is None or len(parent.children) < 2:
+        return False
+    siblings = [child for child in parent.children if child is not item]
+    return item is not parent.children[-1] or any(id(sibling) in holding for sibling in siblings)
 
 
 def _holds_task_table(item: Item) -> bool:

@@ -3,6 +3,9 @@
 Scanned plans arrive hard-wrapped, often without blank lines between paragraphs. A line starts a
 new paragraph when it carries a numbering label, or when the line before it ended a sentence
 well short of the page width (the last line of a paragraph).
+
+Tables exported as text keep one row per line, cells separated by `|` (Markdown, with or without
+the outer bars), by ` | `, or by tabs; two such lines in a row make a table.
 """
 
 from __future__ import annotations
@@ -30,6 +33,25 @@ def clean_line(line: str) -> str:
     return line.rstrip()
 
 
+_RULE_ROW = re.compile(r"[|:\-\s+]+")
+"""`|---|:---|`, `+----+`: the line under a Markdown table's header."""
+_PIPE_CELLS = re.compile(r"\s+\|\s*|\s*\|\s+")
+
+
+def table_cells(raw: str, in_table: bool = False) -> tuple[str, ...] | None:
+    """The cells of a table row exported as text, or None when the line is not one. Inside a
+    table one separator is enough (a group row: `I<TAB>CẢI CÁCH THỂ CHẾ`)."""
+    stripped = raw.strip()
+    needed = 1 if in_table else 2
+    if raw.count("\t") >= needed and stripped:
+        return tuple(" ".join(cell.split()) for cell in raw.rstrip("\r\n").split("\t"))
+    if stripped.startswith("|") and stripped.count("|") >= needed + 1:
+        return tuple(cell.strip() for cell in clean_line(stripped).strip("|").split("|"))
+    if len(_PIPE_CELLS.findall(stripped)) >= needed:
+        return tuple(cell.strip() for cell in _PIPE_CELLS.split(clean_line(stripped)))
+    return None
+
+
 def text_to_blocks(text: str) -> list[Block]:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     lines: list[str] = []
@@ -37,17 +59,22 @@ def text_to_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
 
     def flush_rows() -> None:
-        if rows:
+        if len(rows) >= 2:
             _flush_paragraphs(lines, blocks)
             blocks.append(Table(tuple(rows)))
-            rows.clear()
+        else:
+            # One row alone is a line of text that happens to hold separators.
+            lines.extend(" ".join(" ".join(row).split()) for row in rows)
+        rows.clear()
 
     for raw in raw_lines:
-        stripped = raw.strip()
-        if stripped.startswith("|") and stripped.count("|") >= 3:
-            if not re.fullmatch(r"[|:\-\s]+", stripped):
-                rows.append(tuple(cell.strip() for cell in clean_line(stripped).strip("|").split("|")))
+        cells = table_cells(raw, in_table=bool(rows))
+        if cells is not None:
+            if not _RULE_ROW.fullmatch(raw.strip()):
+                rows.append(cells)
             continue
+        if rows and not raw.strip():
+            continue  # a blank line inside an exported table
         flush_rows()
         line = clean_line(raw)
         if _NOISE_LINE.match(line) or _FOOTNOTE.match(line):

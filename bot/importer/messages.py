@@ -28,6 +28,35 @@ NO_TEXT_LAYER = N_(
     "{path}: tệp PDF không có lớp chữ (bản quét ảnh). Cần nhận dạng chữ (OCR) trước, "
     "ví dụ: ocrmypdf -l vie {path} ban-ocr.pdf, rồi nhập tệp ban-ocr.pdf."
 )
+FILE_TOO_LARGE = N_(
+    "{path}: tệp nặng {size}, quá giới hạn {limit} của một văn bản kế hoạch. Hãy bỏ bớt hình ảnh "
+    "hoặc phụ lục không cần thiết, hoặc tách văn bản thành nhiều tệp rồi nhập từng tệp."
+)
+DOCX_PART_TOO_LARGE = N_(
+    "{path}: phần «{part}» của tệp DOCX giải nén ra {size}, quá giới hạn {limit} (tệp hỏng hoặc "
+    "tệp nén độc hại). Hãy mở bằng Word, bỏ bớt hình ảnh hoặc tách văn bản, lưu lại thành .docx "
+    "rồi chạy lại."
+)
+DOCX_TOO_LARGE_UNPACKED = N_(
+    "{path}: tệp DOCX giải nén ra tổng cộng {size}, quá giới hạn {limit}. Hãy mở bằng Word, bỏ bớt "
+    "hình ảnh hoặc tách văn bản thành nhiều tệp, lưu lại thành .docx rồi chạy lại."
+)
+DOCX_TOO_MANY_PARTS = N_(
+    "{path}: tệp DOCX có {count} thành phần, quá giới hạn {limit} (tệp hỏng hoặc không phải văn bản "
+    "Word). Hãy mở bằng Word rồi lưu lại thành .docx."
+)
+PDF_TOO_MANY_PAGES = N_(
+    "{path}: tệp PDF có {pages} trang, quá giới hạn {limit} trang. Hãy tách riêng các trang của kế "
+    "hoạch (ví dụ: qpdf {path} --pages . 1-60 -- ke-hoach.pdf) rồi nhập tệp đó."
+)
+PDF_TOO_MUCH_TEXT = N_(
+    "{path}: tệp PDF chứa hơn {limit} ký tự ({chars}), quá lớn cho một văn bản kế hoạch. Hãy tách "
+    "riêng các trang của kế hoạch, hoặc nhập bản .docx của văn bản."
+)
+PDF_TOO_LARGE_INSIDE = N_(
+    "{path}: một phần nội dung trong tệp PDF giải nén ra quá lớn ({reason}): tệp hỏng hoặc tệp nén "
+    "độc hại. Hãy xuất lại PDF từ văn bản gốc, hoặc nhập bản .docx."
+)
 EMPTY_DOCUMENT = N_(
     "{path}: không tìm thấy nhiệm vụ, chỉ tiêu hay chế độ báo cáo nào trong văn bản. "
     "Kiểm tra đây có phải văn bản kế hoạch không, hoặc tệp có bị mất chữ khi chuyển đổi."

@@ -15,6 +15,7 @@ from bot.folding import fold
 from bot.importer.blocks import Block, Table
 from bot.importer.fields import Field, LabelledValue, labelled_value, labelled_values
 from bot.importer.labels import Label, parse_label
+from bot.importer.subjects import unit_heading
 from bot.importer.tables import header_columns
 
 _BULLETS = ("dash", "plus", "star", "para")
@@ -81,6 +82,8 @@ def build_outline(blocks: list[Block]) -> Outline:
         else:
             builder.paragraph(block.text)
     _fold_intros(builder.root)
+    _fold_labelled_points(builder.root)
+    _fold_unit_bodies(builder.root)
     _renumber(builder.root)
     return Outline(builder.preamble, builder.root, builder.appendices, builder.tail)
 
@@ -205,6 +208,54 @@ def _fold_intros(item: Item) -> None:
             del item.children[:first]
     for child in item.children:
         _fold_intros(child)
+
+
+def _fold_labelled_points(item: Item) -> None:
+    """Points that only label a field of their item are fields, not points of their own:
+    `1. Rà soát …` / `b) Cơ quan thực hiện:` / `- Đơn vị chủ trì: Sở X.` / `c) Thời gian thực
+    hiện: Quý III/2026` is one task with its lead, support and timing."""
+    for child in item.children:
+        _fold_labelled_points(child)
+    if item.parent is None:
+        return
+    kept: list[Item] = []
+    for child in item.children:
+        if _only_fields(child):
+            item.fields.extend(value for value in _all_fields(child) if value.value)
+        else:
+            kept.append(child)
+    item.children = kept
+
+
+def _only_fields(item: Item) -> bool:
+    return (
+        bool(item.paragraphs)
+        and all(labelled_value(paragraph) is not None for paragraph in item.paragraphs)
+        and all(_only_fields(child) for child in item.children)
+    )
+
+
+def _all_fields(item: Item) -> list[LabelledValue]:
+    return [*item.fields, *(value for child in item.children for value in _all_fields(child))]
+
+
+def _fold_unit_bodies(item: Item) -> None:
+    """`2. Sở Nội vụ:` followed by one unnumbered paragraph of what it must do: that paragraph is
+    the item's own text (one task, led by the unit the heading names)."""
+    for child in item.children:
+        _fold_unit_bodies(child)
+    if (
+        len(item.children) == 1
+        and len(item.paragraphs) == 1
+        and item.children[0].label is not None
+        and item.children[0].label.kind == "para"
+        and not item.children[0].children
+        and unit_heading(item.heading) is not None
+    ):
+        body = item.children.pop()
+        item.paragraphs.extend(body.paragraphs)
+        item.fields.extend(body.fields)
+        item.tables.extend(body.tables)
 
 
 def _renumber(item: Item) -> None:

@@ -1,4 +1,6 @@
-"""Document files → blocks: `.txt` (OCR or typed), `.docx` (python-docx), `.pdf` with a text layer (pypdf)."""
+"""Document files → blocks: `.txt` (OCR or typed), `.docx` (python-docx), `.pdf` with a text layer (pypdf).
+
+Every file is checked against the size bounds of `limits` before it is decompressed or parsed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from bot.importer import messages as msg
 from bot.importer.blocks import Block, Paragraph, Table
 from bot.importer.docx_numbering import Numbering
 from bot.importer.errors import DocumentError
+from bot.importer.limits import check_docx_parts, check_file_size, check_pdf_pages, check_pdf_text
 from bot.importer.lines import text_to_blocks
 
 SUPPORTED = (".txt", ".docx", ".pdf")
@@ -23,6 +26,7 @@ def read_document(path: Path) -> list[Block]:
         raise DocumentError(msg.UNKNOWN_TYPE, path=str(path), suffix=suffix or "—")
     if not path.is_file():
         raise DocumentError(msg.NOT_FOUND, path=str(path))
+    _check_readable(path)
     if suffix == ".txt":
         return text_to_blocks(_read_text(path))
     if suffix == ".docx":
@@ -47,9 +51,22 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(
-            msg.UNREADABLE, path=str(path), reason=exc.strerror or type(exc).__name__
-        ) from exc
+        raise _unreadable(path, exc) from exc
+
+
+def _check_readable(path: Path) -> None:
+    """The file opens for reading and is within the size bound (nothing is read into memory)."""
+    try:
+        with path.open("rb") as stream:
+            stream.read(1)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    check_file_size(path, size)
+
+
+def _unreadable(path: Path, exc: OSError) -> DocumentError:
+    return DocumentError(msg.UNREADABLE, path=str(path), reason=exc.strerror or type(exc).__name__)
 
 
 def _read_docx(path: Path) -> list[Block]:
@@ -58,7 +75,7 @@ def _read_docx(path: Path) -> list[Block]:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    _read_bytes(path)
+    check_docx_parts(path)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
@@ -82,8 +99,10 @@ def _docx_row(row: object) -> tuple[str, ...]:
     cells: list[str] = []
     previous: object = None
     for cell in row.cells:  # type: ignore[attr-defined]
-        # A merged cell appears once per grid column it spans: keep it once.
+        # A merged cell appears once per grid column it spans: its text is kept once, the other
+        # columns it covers stay empty, so every row's cells line up with the header's.
         if cell._tc is previous:
+            cells.append("")
             continue
         previous = cell._tc
         # Keep the cell's lines: a header table holds `UBND TỈNH X` and `Số: …` in one cell.
@@ -93,16 +112,24 @@ def _docx_row(row: object) -> tuple[str, ...]:
 
 def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
-    _read_bytes(path)
+    pages: list[str] = []
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise DocumentError(msg.ENCRYPTED_PDF, path=str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as exc:
-        raise DocumentError(msg.BAD_PDF, path=str(path), reason=str(exc)) from exc
+        check_pdf_pages(path, len(reader.pages))
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            check_pdf_text(path, chars)
+    except LimitReachedError as exc:
+        raise DocumentError(msg.PDF_TOO_LARGE_INSIDE, path=str(path), reason=str(exc)) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        # pypdf raises more than PdfReadError on a damaged file; each means "cannot read it".
+        raise DocumentError(msg.BAD_PDF, path=str(path), reason=str(exc) or type(exc).__name__) from exc
     text = "\n".join(pages)
     letters = sum(char.isalpha() for char in text)
     if letters < _MIN_LETTERS_PER_PAGE * max(1, len(pages)) // 4 or not pages:

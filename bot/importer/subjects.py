@@ -199,6 +199,10 @@ _VERBS = (
     "thanh tra",
     "dieu tra",
     "giai quyet",
+    # not verbs, but a name never runs on past them: `gửi Sở Nội vụ trước ngày 05/12 để tổng hợp`
+    "truoc",
+    "cham nhat",
+    "de",
 )
 _HEAD_RE = re.compile(
     r"(?:" + "|".join(sorted((re.escape(h) for h in _HEADS), key=len, reverse=True)) + r")\b"
@@ -216,6 +220,10 @@ PHOI_HOP = re.compile(
 # too, so the word must read `giao` in the original.
 GIAO = re.compile(r"(?:^|[\s,;:.])(?:(?P<giao>gia[o0])|[dbp]e\s+ngh[i1])\s+(?:cho\s+)?")
 _GENERIC = re.compile(r"^(?:cac|moi|tat ca|nhung|cap uy|chinh quyen)\b|\b(?:lien quan|co lien quan)\s*$")
+_OFFICES = re.compile(
+    r"\b(?:so|ban|nganh|co quan|don vi|phong|xa|phuong|thi tran|huyen|dia phuong|to chuc|doan the"
+    r"|cap|hoi|truong|uy ban|ubnd|chinh quyen|cap uy)\b"
+)
 _MAX_WORDS = 60
 _NOUN_NOT_VERB = re.compile(r"to chuc (?:chinh tri|xa hoi|doan the|dang|cong doan|tin dung|quoc te|hoi)")
 
@@ -232,15 +240,27 @@ class Mention:
         """`Các sở, ban, ngành`, `các đơn vị liên quan`: a group, not one unit."""
         return _GENERIC.search(fold(self.name, keep_marks=True).strip()) is not None
 
+    @property
+    def collective(self) -> bool:
+        """A group of offices (`Các sở, ban, ngành`, `các cơ quan liên quan`), which a plan may
+        assign work to, as opposed to other people (`các nhà đầu tư`, `các doanh nghiệp`)."""
+        return self.generic and _OFFICES.search(fold(self.name, keep_marks=True)) is not None
+
 
 # Folded, these also spell common words (`Bảo vệ`, `Trương`, `Bộ phận`): they start a unit name
 # only before a capitalised word (`Báo Thanh Hóa`, `Trường Đại học`) or `các`.
 _AMBIGUOUS = {"bao", "dai", "ty", "bo", "quy", "truong", "hoi", "doan", "vien", "tt", "tt.", "vp"}
 
 
+_NOT_SO = {"số", "sổ", "sô", "sớ", "sợ", "sỏ", "sọ", "só", "sò", "sõ"}
+"""Words that fold to `so` like `Sở` but are not it (`Số hóa hồ sơ`, `sổ sách`)."""
+
+
 def is_head(folded: str, pos: int, text: str | None = None) -> bool:
     match = _HEAD_RE.match(folded, pos)
     if match is None or (pos > 0 and folded[pos - 1].isalnum()):
+        return False
+    if text is not None and match.group() == "so" and text[pos : pos + 2].lower() in _NOT_SO:
         return False
     if text is not None and match.group() in _AMBIGUOUS:
         following = re.match(r"\s+(\S+)", text[match.end() :])
@@ -274,6 +294,8 @@ def subject_at(text: str, start: int = 0, folded: str | None = None) -> Mention 
         raw = word.group()
         stripped = raw.rstrip(",;:.)")
         end = word_start + len(stripped)
+        if folded.startswith("quan", word_start) and re.search(r"\blien quan$", folded[pos:end]):
+            break  # `các cơ quan có liên quan` ends there, whatever follows
         if raw.endswith((";", ":", ".")) and not re.fullmatch(r"[A-ZĐ]{1,4}\.", raw):
             after = words[index + 1].group() if index + 1 < len(words) else ""
             # `Sở Lao động. Thương binh và Xã hội`: OCR read a comma as a full stop mid-name.
@@ -293,6 +315,19 @@ def subject_at(text: str, start: int = 0, folded: str | None = None) -> Mention 
     if not name or (len(name.split()) < 2 and not name.isupper()):
         return None
     return Mention(name, pos, pos + len(name))
+
+
+def unit_heading(text: str) -> Mention | None:
+    """The unit a heading names and nothing else (`1. Sở Tài chính:`, `3. Các sở, ban, ngành:`):
+    the unit that owns the points under it."""
+    stripped = text.strip()
+    if not stripped.endswith(":") or len(stripped) > 160:
+        return None
+    body = stripped.rstrip(" :")
+    mention = subject_at(body)
+    if mention is None or len(body) - mention.end > 2:
+        return None
+    return mention
 
 
 def split_units(mention: Mention, text: str) -> list[Mention]:
@@ -369,7 +404,9 @@ def find_assignment(text: str) -> Assignment | None:
     return Assignment(leads, support, how)
 
 
-_INTRO = re.compile(r"^(?:can cu|tren co so|theo|de|nham|ve)\b")
+_INTRO = re.compile(
+    r"^(?:can cu|tren co so|theo|de|nham|ve|dinh ky|h\w?ng (?:nam|quy|thang)|moi (?:nam|quy))\b"
+)
 
 
 def _clause_starts(text: str, folded: str) -> list[int]:

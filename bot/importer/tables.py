@@ -1,8 +1,12 @@
 """Appendix tables (`TT | Nội dung nhiệm vụ | Lãnh đạo chỉ đạo | Cơ quan chủ trì | …`) → tasks.
 
-Columns are recognised by their header text, in any order; rows whose TT is a Roman numeral (or
-that have only a text cell) are group headings. Ids follow the convention: `PL1.3`, `PL.3` with a
-single appendix, `PL1.II.3` when numbering restarts in each group.
+Columns are recognised by their header text, in any order; rows whose TT is a Roman numeral or a
+capital letter (or that have only a text cell) are group headings. Ids follow the convention:
+`PL1.3`, `PL.3` with a single appendix, `PL1.II.3` when numbering restarts in each group.
+
+A row without its own TT under a numbered row (or repeating its TT, as Word repeats a merged
+cell) is a sub-task of that row, `PL.3.-1`, `PL.3.-2`: merged cells span it, so each of its empty
+unit, leader and timing cells takes the value of the row it belongs to.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from bot.importer.subjects import Mention, split_units
 from bot.importer.timing import read_value
 from bot.importer.units import UnitMatcher, UnitRef
 
-_ROMAN_ROW = re.compile(r"^[IVXLivxl]{1,5}\.?$")
+_ROMAN_ROW = re.compile(r"^(?:[IVXLivxl]{1,5}|[A-HĐ])\.?$")
 _NUMBER_ROW = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_MERGED = (Field.LEAD, Field.SUPPORT, Field.LEADER, Field.TIMING)
+"""Columns a merged cell may span from a numbered row over its sub-rows."""
 
 
 def header_columns(row: tuple[str, ...]) -> dict[Field, int] | None:
@@ -54,20 +60,33 @@ def table_items(
     group = ""
     seen: set[str] = set()
     sequence = 0
+    owner: tuple[str, str, list[str]] | None = None
+    """The numbered row sub-rows belong to: its number, id and cells."""
+    sub_rows = 0
     for row in rows[start:]:
         cells = [cell.strip() for cell in row]
         text = _cell(cells, columns.get(Field.TEXT))
         number = _cell(cells, tt_column).rstrip(".") if tt_column is not None else ""
         if not text or (number and _ROMAN_ROW.match(number)) or _only_text(cells, columns):
             group = number if number and _ROMAN_ROW.match(number) else group
+            owner = None
             continue
         if number and not _NUMBER_ROW.match(number):
             number = ""
-        sequence += 1
-        key = number or str(sequence)
-        item_id = f"{prefix}.{key}"
-        if item_id in seen and group:
-            item_id = f"{prefix}.{group}.{key}"
+        if owner is not None and tt_column is not None and number in ("", owner[0]):
+            if text == _cell(owner[2], columns.get(Field.TEXT)):
+                continue  # the text cell is merged too: the same task on another line
+            sub_rows += 1
+            item_id = f"{owner[1]}.-{sub_rows}"
+            cells = _inherit(cells, owner[2], columns)
+        else:
+            sequence += 1
+            key = number or str(sequence)
+            item_id = f"{prefix}.{key}"
+            if item_id in seen and group:
+                item_id = f"{prefix}.{group}.{key}"
+            owner = (number, item_id, cells) if number else None
+            sub_rows = 0
         seen.add(item_id)
         notes: dict[str, str] = {}
         lead, support = _units(_cell(cells, columns.get(Field.LEAD)), matcher, notes)
@@ -118,6 +137,16 @@ def _units(
         elif ref.fuzzy:
             notes.setdefault(key, f"«{ref.written}» khớp gần đúng ({ref.score:.2f}) với {ref.unit_id}")
     return refs[0], refs[1:]
+
+
+def _inherit(cells: list[str], above: list[str], columns: dict[Field, int]) -> list[str]:
+    """A sub-row's cells, its empty merged columns filled from the numbered row above it."""
+    out = list(cells) + [""] * max(0, len(above) - len(cells))
+    for field in _MERGED:
+        index = columns.get(field)
+        if index is not None and index < len(above) and not _cell(out, index):
+            out[index] = above[index]
+    return out
 
 
 def _cell(cells: list[str], index: int | None) -> str:

@@ -84,7 +84,11 @@ def dated_deadlines(text: str, ref: dt.date) -> list[Timing]:
 
 
 def _candidates(text: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
+    """Every timing phrase of each clause and of each comma-separated piece of it. A piece inside
+    a cycle the whole clause reads (`Định kỳ hằng năm, … báo cáo … trước ngày 05/12`) is part of
+    that cycle, not a date of its own, and is left out."""
     candidates: list[tuple[int, int, Timing]] = []
+    cycles: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
     for clause in _CLAUSES.finditer(text):
         pieces = [(clause.start(), clause.group())]
@@ -92,9 +96,11 @@ def _candidates(text: str, ref: dt.date) -> list[tuple[int, int, Timing]]:
         for offset, piece in pieces:
             for start, end, timing in _in_piece(piece, ref):
                 key = (offset + start, offset + end)
-                if key in seen:
+                if key in seen or any(first <= key[0] and key[1] <= last for first, last in cycles):
                     continue
                 seen.add(key)
+                if timing.deadline.kind is Kind.RECURRING and offset == clause.start():
+                    cycles.append(key)
                 before = fold(text[max(0, offset + start - 45) : offset + start], keep_marks=True)
                 after = fold(text[offset + end : offset + end + 20], keep_marks=True)
                 strength = _strength(before, fold(timing.text, keep_marks=True), after)
