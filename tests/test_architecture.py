@@ -99,7 +99,9 @@ def test_the_checker_sees_a_loop() -> None:
     assert cycles({"a": {"b": {"a.py"}}}) == []
 
 
-WALL_CLOCK = re.compile(r"\b(datetime|dt)\.(datetime\.)?(now|utcnow|today)\(|\bdate\.today\(|\btime\.time\(\)")
+WALL_CLOCK = re.compile(
+    r"\b(datetime|dt)\.(datetime\.)?(now|utcnow|today)\(|\bdate\.today\(|\btime\.time\(\)"
+)
 
 
 def test_only_the_clock_and_the_command_line_read_the_wall_clock() -> None:

@@ -27,7 +27,7 @@ from bot.db.models import (
     TaskUpdateAttachment,
 )
 from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 
@@ -40,7 +40,12 @@ def office(engine: Engine) -> Office:
 @pytest.fixture
 def talk(office: Office) -> ChatConversation:
     return ChatConversation(
-        office.engine, tz=TZ, calendar=CALENDAR, limiter=AttemptLimiter(), bot_username="nhacviec_bot"
+        office.engine,
+        tz=TZ,
+        calendar=CALENDAR,
+        cycles=CYCLES,
+        limiter=AttemptLimiter(),
+        bot_username="nhacviec_bot",
     )
 
 
@@ -161,7 +166,7 @@ def test_the_digest_is_refused_to_staff_and_sent_to_the_chief(office: Office, ta
 
 
 def test_report_step_by_step_with_numbers_on_a_channel_without_buttons(office: Office) -> None:
-    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR)
+    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES)
     office.bind("106")
     with Session(office.engine) as session, session.begin():
         binding = session.exec(select(ChatBinding).where(ChatBinding.chat_id == "106")).one()
@@ -379,7 +384,7 @@ def test_over_long_text_is_refused_whole_and_nothing_is_stored(
 
 
 def test_a_flood_gets_one_slow_down_then_silence(office: Office) -> None:
-    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, flood=FloodGate(limit=3))
+    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, flood=FloodGate(limit=3))
     office.bind("307")
     answers = [talk.respond(event("307", "/huongdan", at=NOW + dt.timedelta(seconds=i))) for i in range(6)]
     assert [len(a) for a in answers[3:]] == [1, 0, 0]
@@ -388,7 +393,9 @@ def test_a_flood_gets_one_slow_down_then_silence(office: Office) -> None:
 
 
 def test_steps_expire(office: Office) -> None:
-    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, steps=Steps(dt.timedelta(minutes=1)))
+    talk = ChatConversation(
+        office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, steps=Steps(dt.timedelta(minutes=1))
+    )
     office.bind("308")
     talk.respond(event("308", "/baocao"))
     later = talk.respond(event("308", "1", at=NOW + dt.timedelta(minutes=2)))
@@ -444,13 +451,13 @@ def test_a_database_failure_is_told_to_the_person_not_swallowed(tmp_path: Path) 
     from bot.db.engine import make_engine
 
     unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    talk = ChatConversation(unmigrated, tz=TZ, calendar=CALENDAR)
+    talk = ChatConversation(unmigrated, tz=TZ, calendar=CALENDAR, cycles=CYCLES)
     assert "sự cố với cơ sở dữ liệu" in texts(talk.respond(event("401", "/viec")))
     unmigrated.dispose()
 
 
 def test_channels_without_buttons_never_get_an_empty_reply(office: Office) -> None:
-    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR)
+    talk = ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES)
     person = office.bind("402")
     office.reminder(person, "402", message_id="730")
     with Session(office.engine) as session, session.begin():

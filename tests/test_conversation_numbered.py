@@ -22,7 +22,7 @@ from bot.db.models import (
     TaskStatus,
     TaskUpdateAttachment,
 )
-from tests.test_conversation_office import CALENDAR, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
 
 CHANNEL = "console"
 TITLE = "«Rà soát quy hoạch các khu, cụm công nghiệp»"
@@ -36,7 +36,7 @@ def office(engine: Engine) -> Office:
 
 @pytest.fixture
 def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR)
+    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES)
 
 
 def on_console(office: Office, chat: str, *, lang: str = "vi") -> str:

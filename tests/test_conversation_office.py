@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot import paths
 from bot.channels.events import IncomingEvent
 from bot.db.models import (
     ChatBinding,
@@ -31,6 +32,7 @@ from bot.db.models import (
 from bot.people import AttemptLimiter, create_invite, redeem_invite
 from bot.plans.loader import load_workspace
 from bot.plans.sync import sync_workspace
+from bot.schedules import load_schedule_defaults
 from bot.workcal import WorkCalendar
 
 PLAN_V1 = Path(__file__).parent / "data" / "sync" / "v1"
@@ -38,6 +40,7 @@ NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 """Friday 20/11/2026, 09:00 in Hà Nội."""
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = WorkCalendar()
+CYCLES = load_schedule_defaults(paths.SCHEDULES_DIR).cycles
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import paths
 from bot.workcal import WorkCalendar
 
 pytestmark = pytest.mark.slow
@@ -56,7 +57,7 @@ def test_short_demo_shows_working_days_replies_and_a_matching_digest(tmp_path: P
     result = demo(tmp_path, "--days", "30", "--fast")
     assert result.returncode == 0, result.stderr
     output = result.stdout
-    calendar = WorkCalendar.default()
+    calendar = WorkCalendar.in_folder(paths.SCHEDULES_DIR)
 
     shown = days_shown(output)
     assert shown, output
@@ -112,7 +113,7 @@ def test_a_full_quarter_runs_in_under_a_minute_with_an_escalation(tmp_path: Path
     assert count(digest, "Hoàn thành đúng hạn") == done == 3
     assert count(digest, "Đang thực hiện quá hạn") == 5 - done
     assert "vướng mắc — «thiếu kinh phí»" in digest
-    assert all(WorkCalendar.default().is_working_day(day) for day in days_shown(output))
+    assert all(WorkCalendar.in_folder(paths.SCHEDULES_DIR).is_working_day(day) for day in days_shown(output))
 
 
 def test_english_demo(tmp_path: Path) -> None:
@@ -204,5 +205,5 @@ def test_a_plan_from_the_plans_folder_gets_demo_people(tmp_path: Path) -> None:
     assert "Đã đăng ký Cán bộ Sở Xây dựng (so-xd)" in output
     assert "Đã đăng ký Cán bộ Văn phòng UBND huyện (vp)" in output
     assert "Rà soát quy hoạch xây dựng" in output and "«đang làm 50%»" in output
-    assert all(WorkCalendar.default().is_working_day(day) for day in days_shown(output))
+    assert all(WorkCalendar.in_folder(paths.SCHEDULES_DIR).is_working_day(day) for day in days_shown(output))
     assert not (tmp_path / "u.db").exists()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import paths
 from bot.channels.events import Attachment, SourceMessage
 from bot.db.models import (
     Occurrence,
@@ -34,6 +36,7 @@ from bot.people import (
 )
 from bot.plans.loader import load_workspace
 from bot.plans.sync import sync_workspace
+from bot.schedules import load_schedule_defaults
 from bot.understand import understand_reply
 from bot.workcal import WorkCalendar
 
@@ -41,6 +44,8 @@ PLAN_V1 = Path(__file__).parent / "data" / "sync" / "v1"
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 20)
 CALENDAR = WorkCalendar()
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CYCLES = load_schedule_defaults(paths.SCHEDULES_DIR).cycles
 DumpDatabase = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 MESSAGE = SourceMessage(channel="telegram", chat_id="1001", message_id="77")
 
@@ -153,6 +158,8 @@ def test_done_tasks_leave_the_open_list_and_a_continuous_task_uses_its_next_occu
             understanding=understand_reply("xong", now_date=TODAY),
             source_message=MESSAGE,
             now=NOW,
+            tz=TZ,
+            cycles=CYCLES,
         )
         assert nearest.key not in {item.task.key for item in tasks_for(session, khdt)}
         assert nearest.key in {item.task.key for item in tasks_for(session, khdt, open_only=False)}
@@ -218,6 +225,8 @@ def test_a_status_update_from_chat_is_appended_with_its_evidence(office: Engine)
             source_message=MESSAGE,
             attachments=files,
             now=NOW,
+            tz=TZ,
+            cycles=CYCLES,
         )
         assert first.previous is None
         second = file_update(
@@ -227,6 +236,8 @@ def test_a_status_update_from_chat_is_appended_with_its_evidence(office: Engine)
             understanding=understand_reply("dang lam 70%", now_date=TODAY),
             source_message=SourceMessage("zalo", "z-9", "m-1"),
             now=NOW + dt.timedelta(hours=1),
+            tz=TZ,
+            cycles=CYCLES,
         )
         assert second.previous is not None and second.previous.id == first.update.id
         history = session.exec(
@@ -257,6 +268,8 @@ def test_a_message_that_says_no_status_changes_no_task(office: Engine, dump: Dum
             understanding=understand_reply(text, now_date=TODAY),
             source_message=MESSAGE,
             now=NOW,
+            tz=TZ,
+            cycles=CYCLES,
         )
     assert caught.value.message("vi").startswith("Chưa ghi nhận gì cho nhiệm vụ III.1.b: ")
     assert dump(office) == before
@@ -274,6 +287,8 @@ def test_an_update_on_another_units_task_is_refused_and_changes_nothing(
             understanding=understand_reply("xong", now_date=TODAY),
             source_message=MESSAGE,
             now=NOW,
+            tz=TZ,
+            cycles=CYCLES,
         )
     assert caught.value.message("en").startswith(
         "You cannot update task III.1.b «Rà soát quy hoạch các khu, cụm công nghiệp»: your unit (so-tc) "

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot import paths
 from bot.channels.events import SourceMessage
 from bot.db.models import (
     Occurrence,
@@ -24,6 +25,7 @@ from bot.db.models import (
 from bot.people import NotAllowed, NotUnderstood, create_invite, file_report, file_update
 from bot.plans.loader import load_workspace
 from bot.plans.sync import sync_workspace
+from bot.schedules import load_schedule_defaults
 from bot.understand import ReportClaim, understand_reply
 from bot.workcal import WorkCalendar
 
@@ -32,6 +34,7 @@ NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = NOW.astimezone(TZ).date()
 CALENDAR = WorkCalendar()
+CYCLES = load_schedule_defaults(paths.SCHEDULES_DIR).cycles
 MESSAGE = SourceMessage(channel="zalo", chat_id="z-1", message_id="m-9")
 DumpDatabase = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 SEPTEMBER, DECEMBER = dt.date(2026, 9, 14), dt.date(2026, 12, 14)
@@ -82,7 +85,13 @@ def claim(text: str) -> ReportClaim:
 
 def submit(session: Session, name: str, text: str) -> tuple[bool, bool, dt.date, bool]:
     filed = file_report(
-        session, person=person(session, name), claim=claim(text), source_message=MESSAGE, now=NOW, tz=TZ
+        session,
+        person=person(session, name),
+        claim=claim(text),
+        source_message=MESSAGE,
+        now=NOW,
+        tz=TZ,
+        cycles=CYCLES,
     )
     return filed.already, filed.closed, filed.occurrence.due, filed.submission.on_time
 
@@ -143,6 +152,7 @@ def test_done_from_chat_closes_the_tasks_open_deadline(office: Engine) -> None:
             source_message=MESSAGE,
             now=NOW,
             tz=TZ,
+            cycles=CYCLES,
         )
         deadline = session.exec(select(Occurrence).where(Occurrence.task_id == task.id)).one()
         assert deadline.state is OccurrenceState.DONE

@@ -11,14 +11,13 @@ import typer
 from rich.console import Console
 
 from bot.channels.console import ConsoleChannel
-from bot.chat.conversation import ChatConversation
 from bot.cli.app import app
 from bot.cli.db import LangOption, resolve_lang
 from bot.cli.output import fail, out
-from bot.demo.scenario import DemoError, DemoOptions, run_demo
-from bot.settings import get_settings
-from bot.workcal import WorkCalendar
-from bot.workcal.overrides import HolidayFileError
+from bot.cli.settings import cli_root
+from bot.clock import SimulatedClock
+from bot.demo.scenario import DemoError, DemoOptions, load_demo_plan, run_demo
+from bot.engine.runner import dispatch_config
 
 PAUSE_SECONDS = 0.4
 
@@ -50,30 +49,30 @@ def demo_command(
 ) -> None:
     """Chạy thử bot trên đồng hồ mô phỏng: nhắc việc, trả lời, báo lãnh đạo, bản tổng hợp (in ra màn hình)."""
     language = resolve_lang(lang)
-    settings = get_settings()
+    first_day = _start_date(start)
+    root = cli_root(language)
+    settings = root.settings
     options = DemoOptions(
         plan=plan,
         plans_dir=settings.plans_dir,
         days=days,
-        start=_start_date(start),
+        start=first_day,
         lang=language,
         pause=0.0 if fast or not sys.stdout.isatty() else PAUSE_SECONDS,
     )
     try:
-        calendar = WorkCalendar.default(language)
-    except HolidayFileError as exc:
-        fail(str(exc), code=1)
-    try:
+        demo_plan = load_demo_plan(options)
         asyncio.run(
             run_demo(
                 options,
+                demo_plan,
                 ConsoleChannel(Console(highlight=False)),
+                clock=SimulatedClock(dt.datetime.combine(demo_plan.start, dt.time(0), settings.tz)),
+                settings=settings,
+                calendar=root.calendar,
+                defaults=root.defaults,
+                config=dispatch_config(settings),
                 print_line=lambda line: out.print(line, markup=False),
-                conversation=lambda engine, tz: ChatConversation(
-                    engine, tz=tz, calendar=calendar, default_lang=language
-                ),
-                calendar=calendar,
-                tz=settings.tz,
             )
         )
     except DemoError as exc:

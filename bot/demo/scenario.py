@@ -1,13 +1,14 @@
 """The scripted demo: a plan lived through on a simulated clock, in a throw-away SQLite file.
 
-Each simulated working day runs what the bot runs every day — the planner's materialisation and
-the delivery of the reminders due that day (claimed, rendered and marked sent in the outbox, as
-the dispatcher does) — on the console channel. Scripted people answer some reminders through a
-`Conversation`, one ignores its reminders (so overdue reminders and the escalation to the
-leadership follow), and the weekly digest is printed at the end of each week.
+The demo runs what the bot runs, on simulated time: a `SimulatedClock` walks through the days;
+each working day the planner materialises the reminders, and at every moment where outbox rows
+fall due the real `Dispatcher` (on that clock) sends them on the console channel (or the channel
+it is given). Scripted people answer some reminders through the real conversation, one ignores
+its reminders (so overdue reminders and the escalation to the leadership follow), and the weekly
+digest is printed at the end of each week.
 
-The outbox's own dispatcher reads the wall clock, so the demo drives the same outbox steps with
-the simulated time instead.
+Nothing here reads the wall clock for simulated time; `time.monotonic()` only measures how long
+the run itself took.
 """
 
 from __future__ import annotations
@@ -17,43 +18,44 @@ import datetime as dt
 import itertools
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, OutgoingMessage, SentMessage
 from bot.channels.events import Conversation, IncomingEvent
+from bot.chat.conversation import ChatConversation
+from bot.clock import SimulatedClock
 from bot.datefmt import short_date, weekday_name
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
-from bot.db.models import OccurrenceState, OutboxKind, OutboxState, Person, Task, TaskStatus, Unit
+from bot.db.models import OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskStatus, Unit
 from bot.db.roles import Role
-from bot.demo.messages import say
+from bot.demo import messages as msg
 from bot.digest.queries import build_digest
 from bot.digest.render import render_digest
-from bot.outbox import claim as store
-from bot.outbox.context import ReminderContext, choose_binding, load_contexts
-from bot.outbox.render import render_reminder
+from bot.outbox.claim import next_due
+from bot.outbox.context import ReminderContext, load_contexts
+from bot.outbox.dispatcher import DispatchConfig, Dispatcher
 from bot.people.invites import AttemptLimiter, create_invite, redeem_invite
 from bot.plans.loader import LoadedPlan, Workspace, load_workspace
 from bot.plans.sync import sync_workspace
 from bot.reminders.materialize import materialize
-from bot.schedules import load_schedule_defaults
+from bot.schedules import ScheduleDefaults
+from bot.settings import Settings
 from bot.workcal import WorkCalendar
 
 BUILT_IN_DIR = Path(__file__).parent / "data"
 BUILT_IN_PLAN = "kh-demo-2017"
 BUILT_IN_START = dt.date(2017, 4, 3)
 WORKER = "demo"
-OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-LEASE = dt.timedelta(minutes=5)
 MATERIALISE_AT = dt.time(7, 0)
-DELIVER_UNTIL = dt.time(17, 0)
 REPLY_AT = dt.time(9, 30)
+"""When the scripted people answer the day's reminders (or right after, when they come later)."""
+NEXT_MESSAGE = dt.timedelta(minutes=1)
 NAME_LENGTH = 60
 MAX_LEAD_UNITS = 8
 """A seed plan names dozens of units; the demo registers somebody in the first few only."""
@@ -99,6 +101,16 @@ class DemoOptions:
     """Seconds to wait after each simulated day that had something to show."""
 
 
+@dataclass(frozen=True, slots=True)
+class DemoPlan:
+    workspace: Workspace
+    """The workspace holding just the demo's plan (and the directory it uses)."""
+    loaded: LoadedPlan
+    start: dt.date
+    """The first simulated day: `DemoOptions.start`, else the sample plan's own week or the day
+    the plan was issued."""
+
+
 @dataclass
 class DemoResult:
     working_days: int = 0
@@ -118,8 +130,10 @@ class _Delivered:
     message_id: str
 
 
-def load_demo_plan(options: DemoOptions) -> tuple[Workspace, LoadedPlan]:
-    """The workspace holding just the demo's plan; raises `DemoError` (unknown plan, errors)."""
+def load_demo_plan(options: DemoOptions) -> DemoPlan:
+    """The demo's plan and first day; raises `DemoError` (bad --days, unknown plan, errors)."""
+    if not 1 <= options.days <= 400:
+        raise DemoError(msg.render(options.lang, msg.BAD_DAYS, days=options.days))
     if options.plan is None:
         path, folder = BUILT_IN_DIR / f"{BUILT_IN_PLAN}.yaml", BUILT_IN_DIR
     else:
@@ -127,37 +141,42 @@ def load_demo_plan(options: DemoOptions) -> tuple[Workspace, LoadedPlan]:
         path = folder / f"{options.plan}.yaml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml") if not p.stem.startswith("_"))) or "—"
-        raise DemoError(say(options.lang, "no_plan", plan=options.plan, folder=folder, known=known))
+        raise DemoError(msg.render(options.lang, msg.NO_PLAN, plan=options.plan, folder=folder, known=known))
     workspace = load_workspace([path], lang=options.lang)
     if workspace.errors or path.stem not in workspace.plans:
         problems = "\n".join(problem.format() for problem in workspace.errors[:10])
-        raise DemoError(say(options.lang, "plan_errors", plan=path.stem, problems=problems))
-    return workspace, workspace.plans[path.stem]
+        raise DemoError(msg.render(options.lang, msg.PLAN_ERRORS, plan=path.stem, problems=problems))
+    loaded = workspace.plans[path.stem]
+    start = options.start or (BUILT_IN_START if options.plan is None else loaded.plan.issued)
+    return DemoPlan(workspace, loaded, start)
 
 
 async def run_demo(
     options: DemoOptions,
+    plan: DemoPlan,
     channel: Channel,
     *,
+    clock: SimulatedClock,
+    settings: Settings,
+    calendar: WorkCalendar,
+    defaults: ScheduleDefaults,
+    config: DispatchConfig,
     print_line: Callable[[str], None],
-    conversation: Callable[[Engine, ZoneInfo], Conversation],
-    calendar: WorkCalendar | None = None,
-    tz: ZoneInfo = OFFICE_TZ,
 ) -> DemoResult:
-    """Run the scenario; `conversation` makes what answers the scripted replies."""
-    if not 1 <= options.days <= 400:
-        raise DemoError(say(options.lang, "bad_days", days=options.days))
+    """Run the scenario from the clock's day (in the office's time zone) for `options.days` days.
+
+    The caller builds what the bot is built from (settings, calendar, schedule defaults, the
+    dispatcher's config) and the simulated clock; the demo only moves that clock forward."""
     began = time.monotonic()
-    workspace, loaded = load_demo_plan(options)
-    start = options.start or (BUILT_IN_START if options.plan is None else loaded.plan.issued)
-    calendar = calendar or WorkCalendar.default(options.lang)
+    tz = settings.tz
+    start = clock.today(tz)
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         database = Path(folder) / "demo.db"
         print_line(
-            say(
+            msg.render(
                 options.lang,
-                "intro",
-                plan=loaded.id,
+                msg.INTRO,
+                plan=plan.loaded.id,
                 start=short_date(start, options.lang),
                 days=options.days,
                 db=database,
@@ -167,23 +186,33 @@ async def run_demo(
         try:
             upgrade(engine)
             world = _World(
-                engine, channel, loaded, calendar, tz, options, print_line, conversation(engine, tz)
+                engine,
+                channel,
+                plan.loaded,
+                clock=clock,
+                settings=settings,
+                calendar=calendar,
+                defaults=defaults,
+                config=config,
+                lang=options.lang,
+                print_line=print_line,
             )
-            world.set_up(workspace, start)
+            world.set_up(plan.workspace, start)
+            last = start + dt.timedelta(days=options.days - 1)
             for offset in range(options.days):
                 day = start + dt.timedelta(days=offset)
-                if not calendar.is_working_day(day):
-                    continue
+                if calendar.is_working_day(day):
+                    world.materialise(day)
                 shown = await world.live(day)
                 if shown and options.pause:
                     await asyncio.sleep(options.pause)
-                if _week_ends(day, calendar, start + dt.timedelta(days=options.days - 1)):
+                if calendar.is_working_day(day) and _week_ends(day, calendar, last):
                     world.digest(day)
             world.result.seconds = time.monotonic() - began
             print_line(
-                say(
+                msg.render(
                     options.lang,
-                    "summary",
+                    msg.SUMMARY,
                     working=world.result.working_days,
                     reminders=world.result.reminders,
                     escalations=world.result.escalations,
@@ -203,8 +232,47 @@ def _staff_name(session: Session, unit_id: str) -> str:
 
 def _week_ends(day: dt.date, calendar: WorkCalendar, last: dt.date) -> bool:
     """The last working day of its week, or of the demo."""
-    following = calendar.next_working_day(day + dt.timedelta(days=1)) if calendar.is_working_day(day) else day
+    following = calendar.next_working_day(day + dt.timedelta(days=1))
     return following > last or following.isocalendar()[:2] != day.isocalendar()[:2]
+
+
+class _Watched:
+    """The demo's channel as the dispatcher sees it: says which day it is before the day's first
+    message and remembers what went out, so that the script can answer it."""
+
+    def __init__(self, channel: Channel, header: Callable[[dt.date], None]) -> None:
+        self.channel = channel
+        self.header = header
+        self.day: dt.date | None = None
+        self.announced: dt.date | None = None
+        self.sent: list[tuple[str, str]] = []
+        """(chat id, message id) of every message sent, in order."""
+
+    @property
+    def name(self) -> str:
+        return self.channel.name
+
+    @property
+    def max_length(self) -> int:
+        return self.channel.max_length
+
+    @property
+    def supports_buttons(self) -> bool:
+        return self.channel.supports_buttons
+
+    async def start(self) -> None:
+        await self.channel.start()
+
+    async def send(self, chat_id: str, message: OutgoingMessage) -> SentMessage:
+        if self.day is not None and self.announced != self.day:
+            self.announced = self.day
+            self.header(self.day)
+        sent = await self.channel.send(chat_id, message)
+        self.sent.append((chat_id, sent.message_id))
+        return sent
+
+    async def close(self) -> None:
+        await self.channel.close()
 
 
 class _World:
@@ -213,34 +281,60 @@ class _World:
         engine: Engine,
         channel: Channel,
         loaded: LoadedPlan,
+        *,
+        clock: SimulatedClock,
+        settings: Settings,
         calendar: WorkCalendar,
-        tz: ZoneInfo,
-        options: DemoOptions,
+        defaults: ScheduleDefaults,
+        config: DispatchConfig,
+        lang: str,
         print_line: Callable[[str], None],
-        conversation: Conversation,
     ) -> None:
         self.engine = engine
         self.channel = channel
         self.loaded = loaded
+        self.clock = clock
+        self.settings = settings
         self.calendar = calendar
-        self.tz = tz
-        self.lang = options.lang
+        self.defaults = defaults
+        self.tz = settings.tz
+        self.lang = lang
         self.print = print_line
-        self.conversation = conversation
-        self.defaults = load_schedule_defaults(lang=options.lang)
+        self.conversation: Conversation = ChatConversation(
+            engine,
+            tz=self.tz,
+            calendar=calendar,
+            cycles=defaults.cycles,
+            templates=settings.templates_dir,
+            default_lang=lang,
+        )
+        self.watched = _Watched(channel, self._header)
+        self.dispatcher = Dispatcher(
+            engine,
+            {channel.name: self.watched},
+            clock=clock,
+            calendar=calendar,
+            tz=self.tz,
+            config=config,
+            worker=WORKER,
+        )
         self.result = DemoResult()
         self.task_rank: dict[str, int] = {}
         self.answered: set[tuple[int, OutboxKind | None]] = set()
-        self.names: dict[str, str] = {}
         self.message_ids = itertools.count(1)
 
     def at(self, day: dt.date, moment: dt.time) -> dt.datetime:
-        return dt.datetime.combine(day, moment, self.tz).astimezone(dt.UTC)
+        return dt.datetime.combine(day, moment, self.tz)
+
+    def _move_to(self, moment: dt.datetime) -> None:
+        """Simulated time only goes forward: a moment already passed is now."""
+        self.clock.set(max(moment, self.clock.now()))
 
     # --- setting up -----------------------------------------------------------------------------
 
     def set_up(self, workspace: Workspace, start: dt.date) -> None:
-        now = self.at(start, MATERIALISE_AT)
+        self._move_to(self.at(start, MATERIALISE_AT))
+        now = self.clock.now()
         with Session(self.engine) as session, session.begin():
             sync_workspace(
                 session, workspace, now, archive_missing_plans=False, calendar=self.calendar, lang=self.lang
@@ -279,88 +373,106 @@ class _World:
                     limiter=limiter,
                 )
                 person.language = self.lang  # the demo's people read the language it was run in
-                self.names[chat_id] = person.name
-                self.print(say(self.lang, "registered", name=person.name, unit=person.unit_id, chat=chat_id))
+                self.print(
+                    msg.render(self.lang, msg.REGISTERED, name=person.name, unit=person.unit_id, chat=chat_id)
+                )
 
-    # --- one simulated working day -----------------------------------------------------------------
+    # --- one simulated day ------------------------------------------------------------------------
 
-    async def live(self, day: dt.date) -> bool:
-        """Materialise, deliver what is due, play the script's replies; True when anything showed."""
+    def materialise(self, day: dt.date) -> None:
+        """The planner's daily run, as `nhacviec run` does it (for the demo's plan only)."""
         self.result.working_days += 1
+        self._move_to(self.at(day, MATERIALISE_AT))
         with Session(self.engine) as session, session.begin():
             materialize(
                 session,
-                self.at(day, MATERIALISE_AT),
+                self.clock.now(),
                 calendar=self.calendar,
                 defaults=self.defaults,
                 tz=self.tz,
+                horizon_months=self.settings.horizon_months,
                 plan_ids=[self.loaded.id],
             )
-        delivered = await self._deliver(day)
-        if not delivered:
-            return False
-        self.result.reminder_days.append(day)
-        for item in delivered:
-            await self._play(item, day)
-        return True
 
-    async def _deliver(self, day: dt.date) -> list[_Delivered]:
-        now = self.at(day, DELIVER_UNTIL)
-        delivered: list[_Delivered] = []
-        while claimed := store.claim(self.engine, WORKER, now, LEASE, 100):
-            contexts = load_contexts(self.engine, [row.id for row in claimed])
-            for row in claimed:
-                context = contexts.get(row.id)
-                if context is None:
-                    continue
-                if context.occurrence_state not in (None, OccurrenceState.OPEN):
-                    store.mark_final(
-                        self.engine,
-                        row.id,
-                        WORKER,
-                        state=OutboxState.CANCELLED,
-                        reason=f"occurrence {context.occurrence_state}",
-                        now=now,
-                    )
-                    continue
-                binding = choose_binding(context.bindings, [self.channel.name])
-                if binding is None:
-                    store.mark_final(
-                        self.engine,
-                        row.id,
-                        WORKER,
-                        state=OutboxState.FAILED,
-                        reason="no chat on the console",
-                        now=now,
-                    )
-                    continue
-                if not delivered:
-                    self.print("")
-                    self.print(
-                        say(
-                            self.lang,
-                            "day",
-                            weekday=weekday_name(day, self.lang),
-                            date=short_date(day, self.lang),
-                        )
-                    )
-                days_left = self.calendar.working_days_between(day, context.due) if context.due else None
-                message = render_reminder(context, days_left=days_left, html=False, buttons=False, tz=self.tz)
-                sent = await self.channel.send(binding.chat_id, message)
-                store.mark_sent(
-                    self.engine,
-                    row.id,
-                    WORKER,
-                    channel=self.channel.name,
-                    chat_id=binding.chat_id,
-                    message_id=sent.message_id,
-                    now=now,
-                )
-                self.result.reminders += 1
-                if context.kind is OutboxKind.ESCALATION:
-                    self.result.escalations += 1
-                delivered.append(_Delivered(context, binding.chat_id, sent.message_id))
+    async def live(self, day: dt.date) -> bool:
+        """Through `day`: at each moment rows fall due, the dispatcher sends them and the script
+        answers what it sent; True when anything showed."""
+        self.watched.day = day
+        end = self.at(day + dt.timedelta(days=1), dt.time(0))
+        shown = False
+        dispatched_at: dt.datetime | None = None
+        while (due := next_due(self.engine)) is not None and due < end:
+            self._move_to(due)
+            if self.clock.now() == dispatched_at:  # nothing moved at this moment: let time pass
+                self.clock.advance(NEXT_MESSAGE)
+                continue
+            dispatched_at = self.clock.now()
+            delivered = await self._dispatch()
+            if delivered:
+                shown = True
+                for item in delivered:
+                    await self._play(item, day)
+        if shown:
+            self.result.reminder_days.append(day)
+        return shown
+
+    async def _dispatch(self) -> list[_Delivered]:
+        """The real dispatcher, until nothing is due at the clock's now; what it sent, in order."""
+        before = len(self.watched.sent)
+        await self.dispatcher.run(until_idle=True)
+        sent = self.watched.sent[before:]
+        if not sent:
+            return []
+        rows = self._sent_rows(sent)
+        contexts = load_contexts(self.engine, list(rows.values()))
+        delivered = []
+        for chat_id, message_id in sent:
+            row_id = rows.get((chat_id, message_id))
+            context = contexts.get(row_id) if row_id is not None else None
+            if context is None:
+                continue
+            delivered.append(_Delivered(context, chat_id, message_id))
+            self.result.reminders += 1
+            if context.kind is OutboxKind.ESCALATION:
+                self.result.escalations += 1
         return delivered
+
+    def _sent_rows(self, sent: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """(chat id, message id) → the outbox row marked sent with it."""
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.state == OutboxState.SENT,
+                    OutboxMessage.channel == self.channel.name,
+                    col(OutboxMessage.sent_message_id).in_({message_id for _, message_id in sent}),
+                )
+            ).all()
+        wanted = set(sent)
+        return {
+            (row.chat_id, row.sent_message_id): row.id
+            for row in rows
+            if row.id is not None
+            and row.chat_id is not None
+            and row.sent_message_id is not None
+            and (row.chat_id, row.sent_message_id) in wanted
+        }
+
+    def _reply_moment(self, day: dt.date, *, first: bool) -> dt.datetime:
+        """An answer starts at `REPLY_AT` (or now, if later); each further message of it comes a
+        minute after the one before."""
+        if first:
+            self._move_to(self.at(day, REPLY_AT))
+        else:
+            self.clock.advance(NEXT_MESSAGE)
+        return self.clock.now()
+
+    def _header(self, day: dt.date) -> None:
+        self.print("")
+        self.print(
+            msg.render(
+                self.lang, msg.DAY, weekday=weekday_name(day, self.lang), date=short_date(day, self.lang)
+            )
+        )
 
     async def _play(self, item: _Delivered, day: dt.date) -> None:
         context = item.context
@@ -375,17 +487,17 @@ class _World:
         )
         self.answered.add((rank, None))
         if rank == IGNORED_TASK and first:
-            self.print(say(self.lang, "ignored", name=context.person_name, task=key))
+            self.print(msg.render(self.lang, msg.IGNORED, name=context.person_name, task=key))
         if line is None or (line.on is not None and (rank, line.on) in self.answered):
             return
         self.answered.add((rank, line.on))
-        for minute, text in enumerate(line.texts):
-            self.print(say(self.lang, "reply", name=context.person_name, text=text))
+        for index, text in enumerate(line.texts):
+            self.print(msg.render(self.lang, msg.REPLY, name=context.person_name, text=text))
             event = IncomingEvent(
                 channel=self.channel.name,
                 chat_id=item.chat_id,
                 message_id=f"demo-reply-{next(self.message_ids)}",
-                received_at=self.at(day, REPLY_AT) + dt.timedelta(minutes=minute),
+                received_at=self._reply_moment(day, first=index == 0),
                 user_id=item.chat_id,
                 display_name=context.person_name,
                 text=text,
@@ -407,5 +519,5 @@ class _World:
             digest = build_digest(session, [self.loaded.id], as_of=day, tz=self.tz, calendar=self.calendar)
             text = render_digest(digest, lang=self.lang, tz=self.tz)
         self.print("")
-        self.print(say(self.lang, "digest", date=short_date(day, self.lang)))
+        self.print(msg.render(self.lang, msg.DIGEST, date=short_date(day, self.lang)))
         self.print(text)

@@ -1,4 +1,5 @@
-"""The channels this installation runs and the receivers that listen on them, from the settings."""
+"""The channels this installation runs, their flood control and the receivers that listen on
+them, from the settings."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.channels.events import Conversation, IncomingEvent, Reply
 from bot.channels.receiving import Listening, UpdateReceiver, Webhook
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_receive import TelegramReceiver
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_receive import ZaloReceiver
 from bot.chat.conversation import ChatConversation
+from bot.db.reconnect import Reconnecting
 from bot.engine.root import Root
-from bot.outbox.ratelimit import RateLimits
+from bot.outbox.dispatcher import DispatchConfig
+from bot.outbox.ratelimit import FloodGate, RateLimits
+from bot.outbox.shared_limits import SharedFloodControl, token_scope
 from bot.settings import Settings
 
 
@@ -25,6 +30,8 @@ from bot.settings import Settings
 class ConfiguredChannels:
     channels: dict[str, Channel] = field(default_factory=dict)
     limits: dict[str, RateLimits] = field(default_factory=dict)
+    scopes: dict[str, str] = field(default_factory=dict)
+    """Channel → the fingerprint of its token: the platform meters each bot on its own."""
     catch_all: str | None = None
     """The console, when no platform is configured: everyone's reminders are printed there."""
 
@@ -38,22 +45,71 @@ def configured_channels(settings: Settings) -> ConfiguredChannels:
             telegram_token, settings.telegram_api_url, timeout=timeout
         )
         result.limits["telegram"] = telegram_limits(settings)
+        result.scopes["telegram"] = token_scope("telegram", telegram_token)
     zalo_token = _secret(settings.zalo_bot_token)
     if zalo_token:
         result.channels["zalo"] = ZaloChannel(zalo_token, settings.zalo_api_url, timeout=timeout)
+        result.limits["zalo"] = zalo_limits(settings)
+        result.scopes["zalo"] = token_scope("zalo", zalo_token)
     if not result.channels:
         result.channels["console"] = ConsoleChannel()
         result.catch_all = "console"
     return result
 
 
-def receivers(root: Root, engine: Engine) -> list[UpdateReceiver[Any]]:
+def flood_gates(
+    engine: Engine, configured: ConfiguredChannels, config: DispatchConfig, database: Reconnecting
+) -> dict[str, FloodGate]:
+    """On PostgreSQL, gates shared by every process of the database (several `nhacviec run` may
+    send with one token); on SQLite none here: the dispatcher keeps them in the process."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    return {
+        name: SharedFloodControl(
+            engine,
+            configured.limits[name],
+            scope=configured.scopes[name],
+            send_hold=config.send_timeout + 2.0,
+            queue_hold=config.lease.total_seconds() + config.send_timeout,
+            database=database,
+        )
+        for name in configured.channels
+        if name in configured.limits and name in configured.scopes and not configured.limits[name].unlimited
+    }
+
+
+class WaitingConversation:
+    """The conversation, once the database answers: a chat message that arrives during an outage
+    waits for it (and keeps its place in the queue) instead of getting "nothing was recorded"."""
+
+    def __init__(self, conversation: Conversation, database: Reconnecting, engine: Engine) -> None:
+        self._conversation = conversation
+        self._database = database
+        self._engine = engine
+
+    async def handle(self, event: IncomingEvent) -> list[Reply]:
+        await self._database.run("chat", self._ping)
+        return await self._conversation.handle(event)
+
+    def _ping(self) -> None:
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+
+def receivers(root: Root, engine: Engine, database: Reconnecting | None = None) -> list[UpdateReceiver[Any]]:
     """Telegram's and Zalo's receivers; each does nothing unless its channel is running. They
     share one conversation (state is kept per channel and chat, so their chats never collide)."""
     settings = root.settings
-    conversation = ChatConversation(
-        engine, tz=settings.tz, calendar=root.calendar, default_lang=settings.language
+    conversation: Conversation = ChatConversation(
+        engine,
+        tz=settings.tz,
+        calendar=root.calendar,
+        cycles=root.defaults.cycles,
+        templates=settings.templates_dir,
+        default_lang=settings.language,
     )
+    if database is not None:
+        conversation = WaitingConversation(conversation, database, engine)
     telegram = Listening(
         webhook=_webhook(
             settings.telegram_webhook_url,
@@ -86,6 +142,12 @@ def _webhook(url: str | None, secret: str, listen: str, port: int) -> Webhook | 
 
 def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value().strip() if value is not None else ""
+
+
+def zalo_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        per_second=settings.zalo_max_per_second, chat_interval=settings.zalo_chat_interval_seconds
+    )
 
 
 def telegram_limits(settings: Settings) -> RateLimits:

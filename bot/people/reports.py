@@ -29,6 +29,7 @@ from bot.deadlines.model import Freq
 from bot.people.errors import Localized, NotAllowed, NotUnderstood, msg
 from bot.people.messages import ANY_PERIOD, NO_OPEN_REPORT, NO_REPORT_PERIOD, NOT_A_REPORTER, WHICH_REPORT
 from bot.reminders.closing import close_occurrence_if_done
+from bot.schedules import ReportingCycles
 from bot.understand import PeriodKind, ReportClaim, ReportPeriod
 from bot.understand.labels import period_label
 
@@ -67,6 +68,7 @@ def file_report(
     source_message: SourceMessage,
     now: dt.datetime,
     tz: ZoneInfo,
+    cycles: ReportingCycles,
     occurrence_id: int | None = None,
 ) -> FiledReport:
     """Record that the person's unit submitted the claimed report. Raises `NotAllowed` (the unit
@@ -99,7 +101,7 @@ def file_report(
     )
     session.add(submission)
     session.flush()
-    closed = close_occurrence_if_done(session, occurrence.id, now, tz=tz)
+    closed = close_occurrence_if_done(session, occurrence.id, now, tz=tz, cycles=cycles)
     return FiledReport(submission, occurrence, obligation, already=False, closed=closed)
 
 

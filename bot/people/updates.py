@@ -21,6 +21,7 @@ from bot.people.errors import NotAllowed, NotUnderstood, msg
 from bot.people.messages import NO_STATUS, NOT_ALLOWED_REPORT, NOT_UNDERSTOOD
 from bot.people.permissions import can_report
 from bot.reminders.closing import close_task_occurrences
+from bot.schedules import ReportingCycles
 from bot.understand import Understanding
 
 
@@ -41,12 +42,13 @@ def file_update(
     source_message: SourceMessage,
     attachments: tuple[Attachment, ...] | list[Attachment] = (),
     now: dt.datetime,
-    tz: ZoneInfo | None = None,
+    tz: ZoneInfo,
+    cycles: ReportingCycles,
 ) -> FiledUpdate:
     """Check the person may report on the task, then append the update to its history.
 
     Raises `NotAllowed` or `NotUnderstood` (nothing is written) — their `message(lang)` says why.
-    `tz` is the office's time zone (default: the settings'), for the occurrences it closes.
+    `tz` and `cycles` (the office's time zone and reporting cycles) decide which occurrences it closes.
     """
     if not can_report(session, person, task):
         raise NotAllowed(NOT_ALLOWED_REPORT, task=task.key, title=task.title, unit=person.unit_id)
@@ -73,7 +75,7 @@ def file_update(
     )
     # Done (or reported for this period) answers the task's open occurrences: close them and
     # cancel their pending reminders (the reminder engine's rule).
-    close_task_occurrences(session, update.task_id, now, tz=tz)
+    close_task_occurrences(session, update.task_id, now, tz=tz, cycles=cycles)
     shown = previous if previous is not None and previous.author_person_id != person.id else None
     return FiledUpdate(update=update, previous=shown)
 

@@ -4,7 +4,8 @@
 platform adapters (Telegram, Zalo, the console) only translate and deliver.
 """
 
-from bot.chat.conversation.handler import ChatConversation, parse_command
+from bot.chat.conversation.commands import parse_command
+from bot.chat.conversation.handler import ChatConversation
 from bot.chat.conversation.state import FloodGate, Steps
 
 __all__ = ["ChatConversation", "FloodGate", "Steps", "parse_command"]

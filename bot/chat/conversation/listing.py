@@ -22,12 +22,11 @@ from bot.chat.conversation.messages import (
 )
 from bot.chat.conversation.turn import Refusal, Turn
 from bot.datefmt import short_date
+from bot.db.labels import status_label
 from bot.db.models import Person, Plan, PlanDigestRecipient, Unit
 from bot.outbox.render import shorten
 from bot.people import can_request_digest, overdue_for, tasks_for
 from bot.people.permissions import SEES_EVERYTHING
-from bot.understand.messages import status_label
-from bot.workcal import WorkCalendar
 
 LIST_LIMIT = 30
 """Lines per listing: a chat message is read on a phone."""
@@ -59,8 +58,8 @@ def my_tasks(turn: Turn, person: Person) -> None:
     turn.say("\n".join(lines), markup=True)
 
 
-def my_overdue(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
-    late = overdue_for(turn.session, person, today=turn.today, calendar=calendar)
+def my_overdue(turn: Turn, person: Person) -> None:
+    late = overdue_for(turn.session, person, today=turn.today, calendar=turn.calendar)
     if not late:
         turn.say(turn.t(NO_OVERDUE))
         return
@@ -81,7 +80,7 @@ def my_overdue(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
     turn.say("\n".join(lines), markup=True)
 
 
-def digest_now(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
+def digest_now(turn: Turn, person: Person) -> None:
     from bot.digest.compose import compose_digest  # matplotlib and openpyxl: only when asked
 
     if not can_request_digest(turn.session, person):
@@ -100,7 +99,8 @@ def digest_now(turn: Turn, person: Person, calendar: WorkCalendar) -> None:
         {"as_of": turn.today.isoformat(), "plans": plans},
         channel=turn.event.channel,
         tz=turn.tz,
-        calendar=calendar,
+        calendar=turn.calendar,
+        templates=turn.templates,
         lang=turn.lang,
     )
     mode = ParseMode.HTML if composed.html else ParseMode.TEXT

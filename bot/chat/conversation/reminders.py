@@ -55,14 +55,21 @@ class Reminder:
         return self.report.text if self.report is not None else ""
 
 
-def reminder_by_reply(session: Session, channel: str, chat_id: str, message_id: str) -> OutboxMessage | None:
-    return session.exec(
+def quoted_reminder(
+    session: Session, person: Person, channel: str, chat_id: str, message_id: str
+) -> Reminder | None:
+    """The reminder sent as message `message_id` of the chat (the one a reply quotes), checked as
+    `checked_reminder` does; None when that message is no reminder."""
+    row = session.exec(
         select(OutboxMessage).where(
             OutboxMessage.channel == channel,
             OutboxMessage.chat_id == chat_id,
             OutboxMessage.sent_message_id == message_id,
         )
     ).first()
+    if row is None or row.id is None:
+        return None
+    return checked_reminder(session, person, row.id)
 
 
 def checked_reminder(session: Session, person: Person, outbox_id: int) -> Reminder:

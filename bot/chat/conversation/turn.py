@@ -1,5 +1,6 @@
-"""One incoming event being answered: who sent it, in which language, and how to phrase replies
-for the channel it came on (buttons and HTML on Telegram, numbered plain text elsewhere)."""
+"""One incoming event being answered: who sent it, in which language, the chat's open question,
+and how to phrase replies for the channel it came on (buttons and HTML on Telegram, numbered plain
+text elsewhere)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -15,8 +17,17 @@ from bot.channels.base import Button, OutgoingMessage, ParseMode
 from bot.channels.callbacks import choice_data
 from bot.channels.events import IncomingEvent, Reply, SourceMessage
 from bot.chat.conversation.messages import TYPE_NUMBER, render
-from bot.chat.conversation.state import Choice, Step
+from bot.chat.conversation.state import Choice, Step, Steps
 from bot.db.models import Person
+from bot.schedules import ReportingCycles
+from bot.workcal import WorkCalendar
+
+LANGUAGES = ("vi", "en")
+"""The languages the bot speaks; a person registered with another one hears the default."""
+
+
+def language(person: Person | None, default: str) -> str:
+    return person.language if person is not None and person.language in LANGUAGES else default
 
 
 class Refusal(Exception):
@@ -37,6 +48,13 @@ class Turn:
     tz: ZoneInfo
     buttons: bool
     html: bool
+    calendar: WorkCalendar
+    cycles: ReportingCycles
+    """The office's reporting cycles: which occurrences an update or a report closes."""
+    templates: Path
+    """The message templates (a digest asked for in chat)."""
+    steps: Steps
+    """The open question of every chat; this turn sees its own chat's."""
     replies: list[Reply] = field(default_factory=list)
 
     @property
@@ -46,6 +64,22 @@ class Turn:
     @property
     def today(self) -> dt.date:
         return self.now.astimezone(self.tz).date()
+
+    @property
+    def expires(self) -> dt.datetime:
+        """When a question asked now stops waiting for its answer."""
+        return self.now + self.steps.timeout
+
+    def open_question(self) -> Step | None:
+        return self.steps.get(self.event.channel, self.event.chat_id, self.now)
+
+    def open(self, step: Step) -> None:
+        """`step` becomes the chat's open question, replacing any other."""
+        self.steps.put(self.event.channel, self.event.chat_id, step)
+
+    def close(self) -> Step | None:
+        """No open question any more; the one there was, if any."""
+        return self.steps.clear(self.event.channel, self.event.chat_id)
 
     def t(self, template: str, **values: object) -> str:
         return render(self.lang, template, **values)
