@@ -171,9 +171,19 @@ def test_the_rendered_digest_goes_through_the_dispatchers_renderer(seeded: Engin
 
 
 def test_the_engine_job_queues_each_digest_once(seeded: Engine) -> None:
-    from bot.engine.digests import run_digest_job
-    from bot.engine.hooks import cron_jobs
+    from bot import paths
+    from bot.clock import SimulatedClock
+    from bot.engine.digests import digest_job, run_digest_job
+    from bot.engine.root import Root
+    from bot.schedules import load_schedule_defaults
+    from bot.settings import Settings
 
-    assert "digests" in {job.id for job in cron_jobs()}
-    assert run_digest_job(seeded, FRIDAY_1500 + dt.timedelta(minutes=1)) == 2
-    assert run_digest_job(seeded, FRIDAY_1500 + dt.timedelta(minutes=2)) == 0
+    settings = Settings(_env_file=None, schedules_dir=paths.SCHEDULES_DIR, timezone=TZ.key)  # type: ignore[call-arg]
+    defaults = load_schedule_defaults(paths.SCHEDULES_DIR, lang="vi")
+    root = Root(
+        settings=settings, clock=SimulatedClock(FRIDAY_1500), calendar=CALENDAR, defaults=defaults, lang="vi"
+    )
+    job = digest_job(seeded, root)  # what the engine schedules: the database is bound, the time given
+    assert (job.id, dict(job.cron)) == ("digests", {"minute": "*"})
+    assert job.run(FRIDAY_1500 + dt.timedelta(minutes=1)) == 2
+    assert run_digest_job(seeded, root, FRIDAY_1500 + dt.timedelta(minutes=2)) == 0

@@ -1,4 +1,8 @@
-"""After downtime only the latest reminder per deadline and person goes out, marked late."""
+"""After downtime only the latest reminder per deadline and person goes out, marked late.
+
+The restart happens at `NOW` (a `SimulatedClock` for the dispatcher); the missed rows' times are
+computed from it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.channels.telegram import TelegramChannel
+from bot.clock import SimulatedClock
 from bot.db.models import OutboxKind, OutboxState
 from bot.outbox.catchup import catch_up
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
@@ -18,6 +23,8 @@ from tests.fakes import FakeBotApi
 from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows
 
 GRACE = dt.timedelta(minutes=10)
+NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+"""The restart: Friday 20/11/2026, 09:00 in Hà Nội."""
 
 
 @pytest.fixture
@@ -28,8 +35,8 @@ def api() -> Iterator[FakeBotApi]:
 
 def seed_downtime(engine: Engine) -> tuple[dt.datetime, dict[str, list[int]]]:
     """Two deadlines × two people; each pair missed three reminders (3 and 1 days before, due)."""
-    now = dt.datetime.now(dt.UTC)
-    world = build_world(engine, people=2, occurrences=2)
+    now = NOW
+    world = build_world(engine, people=2, occurrences=2, now=now - dt.timedelta(days=30))
     ids = {
         "3 days before": add_reminders(engine, world, send_at=now - dt.timedelta(days=3), step=3),
         "1 day before": add_reminders(engine, world, send_at=now - dt.timedelta(days=1), step=1),
@@ -82,9 +89,10 @@ async def test_the_late_reminder_says_it_is_late(engine: Engine, api: FakeBotApi
         d = Dispatcher(
             engine,
             {"telegram": telegram},
+            clock=SimulatedClock(now),
             calendar=WorkCalendar(),
             tz=ZoneInfo("Asia/Ho_Chi_Minh"),
-            config=DispatchConfig(lease=dt.timedelta(seconds=5), send_timeout=2.5),
+            config=DispatchConfig(lease=dt.timedelta(seconds=10), send_timeout=2.5),
         )
         stats = await d.run(until_idle=True)
     finally:

@@ -1,4 +1,9 @@
-"""The dispatcher end to end in one process: fake Bot API, real database, real PTB client."""
+"""The dispatcher end to end in one process: fake Bot API, real database, real PTB client.
+
+Where no real time needs to pass the dispatcher runs on a `SimulatedClock` at `NOW`; where it does
+(retries after a backoff of some hundredths of a second, Telegram's `retry_after`) on a
+`SystemClock`. Either way the rows' times are computed from the clock the dispatcher is given.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import TelegramChannel
+from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.db.models import ChatBinding, OccurrenceState, OutboxState
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
 from bot.outbox.ratelimit import RateLimits
@@ -22,9 +28,14 @@ from tests.fakes import FakeBotApi
 from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+"""Friday 20/11/2026, 09:00 in Hà Nội."""
 TOKEN = "42:DISPATCH"
+LEASE = dt.timedelta(seconds=10)
+"""Leaves a claimed row 6.5 s (lease − send timeout − 1 s) to reach the wire: a commit slowed by a
+busy machine must not cost a test its row."""
 FAST = DispatchConfig(
-    lease=dt.timedelta(seconds=5),
+    lease=LEASE,
     send_timeout=2.5,
     retry_base=0.05,
     retry_cap=0.2,
@@ -33,8 +44,14 @@ FAST = DispatchConfig(
 )
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def due(clock: Clock) -> dt.datetime:
+    """A send time that has just passed."""
+    return clock.now() - dt.timedelta(seconds=1)
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(NOW)
 
 
 @pytest.fixture
@@ -51,8 +68,12 @@ async def telegram(api: FakeBotApi) -> AsyncIterator[TelegramChannel]:
     await channel.close()
 
 
-def dispatcher(engine: Engine, telegram: TelegramChannel, config: DispatchConfig = FAST) -> Dispatcher:
-    return Dispatcher(engine, {"telegram": telegram}, calendar=WorkCalendar(), tz=TZ, config=config)
+def dispatcher(
+    engine: Engine, telegram: TelegramChannel, clock: Clock, config: DispatchConfig = FAST
+) -> Dispatcher:
+    return Dispatcher(
+        engine, {"telegram": telegram}, clock=clock, calendar=WorkCalendar(), tz=TZ, config=config
+    )
 
 
 async def run_until_done(d: Dispatcher, engine: Engine, rounds: int = 40) -> None:
@@ -79,12 +100,12 @@ def deliveries(api: FakeBotApi) -> Counter[int]:
 
 
 async def test_every_due_reminder_is_sent_once_and_marked(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     world = build_world(engine, people=6, occurrences=3)
-    ids = add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
-    not_yet = add_reminders(engine, world, send_at=now() + dt.timedelta(hours=1), step=1)
-    stats = await dispatcher(engine, telegram).run(until_idle=True)
+    ids = add_reminders(engine, world, send_at=due(clock))
+    not_yet = add_reminders(engine, world, send_at=clock.now() + dt.timedelta(hours=1), step=1)
+    stats = await dispatcher(engine, telegram, clock).run(until_idle=True)
     assert stats.sent == len(ids), [r.error for r in outbox_rows(engine)]
     assert deliveries(api) == Counter({row_id: 1 for row_id in ids})
     rows = {row.id: row for row in outbox_rows(engine)}
@@ -93,7 +114,7 @@ async def test_every_due_reminder_is_sent_once_and_marked(
         assert row.state == OutboxState.SENT and row.channel == "telegram"
         person = next(p for p, chat in world.chats.items() if chat == row.chat_id)
         assert row.person_id == person
-        assert row.sent_message_id and row.sent_at is not None and row.claimed_by is not None
+        assert row.sent_message_id and row.sent_at == clock.now() and row.claimed_by is not None
     assert all(rows[row_id].state == OutboxState.PENDING for row_id in not_yet)
 
 
@@ -101,10 +122,11 @@ async def test_every_due_reminder_is_sent_once_and_marked(
 async def test_reminders_get_through_once_the_fault_clears(
     engine: Engine, api: FakeBotApi, telegram: TelegramChannel, fault: str
 ) -> None:
+    clock = SystemClock()  # the retries come due in real time
     world = build_world(engine, people=5)
-    ids = add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    ids = add_reminders(engine, world, send_at=due(clock))
     api.fail_next(4, fault, retry_after=1)  # type: ignore[arg-type]
-    await run_until_done(dispatcher(engine, telegram), engine)
+    await run_until_done(dispatcher(engine, telegram, clock), engine)
     assert deliveries(api) == Counter({row_id: 1 for row_id in ids})
     rows = outbox_rows(engine)
     assert all(row.state == OutboxState.SENT for row in rows)
@@ -116,13 +138,12 @@ async def test_reminders_get_through_once_the_fault_clears(
 async def test_flood_control_answer_holds_every_send_for_retry_after(
     engine: Engine, api: FakeBotApi, telegram: TelegramChannel
 ) -> None:
+    clock = SystemClock()  # the retry comes due in real time
     world = build_world(engine, people=3)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    add_reminders(engine, world, send_at=due(clock))
     api.fail_next(1, "429", retry_after=1)
-    one_at_a_time = DispatchConfig(
-        lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.05, concurrency=1
-    )
-    await run_until_done(dispatcher(engine, telegram, one_at_a_time), engine)
+    one_at_a_time = DispatchConfig(lease=LEASE, send_timeout=2.5, retry_base=0.05, concurrency=1)
+    await run_until_done(dispatcher(engine, telegram, clock, one_at_a_time), engine)
     rejected = [c for c in api.calls_to("sendMessage") if c.status == 429]
     accepted = api.delivered()
     assert len(rejected) == 1 and len(accepted) == 3
@@ -130,13 +151,13 @@ async def test_flood_control_answer_holds_every_send_for_retry_after(
 
 
 async def test_a_blocked_chat_fails_for_good_and_the_binding_is_blocked(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     world = build_world(engine, people=2)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    add_reminders(engine, world, send_at=due(clock))
     blocked_person = world.people[0]
     api.block_chat(world.chats[blocked_person])
-    stats = await dispatcher(engine, telegram).run(until_idle=True)
+    stats = await dispatcher(engine, telegram, clock).run(until_idle=True)
     assert (stats.sent, stats.failed) == (1, 1)
     rows = {row.person_id: row for row in outbox_rows(engine)}
     assert rows[blocked_person].state == OutboxState.FAILED
@@ -145,15 +166,15 @@ async def test_a_blocked_chat_fails_for_good_and_the_binding_is_blocked(
     bindings = table_of(ChatBinding)
     with engine.connect() as connection:
         blocked_at = dict(connection.execute(sa.select(bindings.c.person_id, bindings.c.blocked_at)).all())
-    assert blocked_at[blocked_person] is not None and blocked_at[world.people[1]] is None
+    assert blocked_at[blocked_person] == clock.now() and blocked_at[world.people[1]] is None
 
 
 async def test_a_person_without_a_chat_gets_a_failed_row_with_the_reason(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     world = build_world(engine, people=2, bind=False)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
-    stats = await dispatcher(engine, telegram).run(until_idle=True)
+    add_reminders(engine, world, send_at=due(clock))
+    stats = await dispatcher(engine, telegram, clock).run(until_idle=True)
     assert stats.failed == 2 and api.delivered() == []
     assert {(row.state, row.error) for row in outbox_rows(engine)} == {
         (OutboxState.FAILED, "chưa đăng ký kênh nhận tin")
@@ -161,11 +182,11 @@ async def test_a_person_without_a_chat_gets_a_failed_row_with_the_reason(
 
 
 async def test_a_chat_on_a_channel_not_running_waits_instead_of_failing(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     world = build_world(engine, people=1, channel="zalo")
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
-    await dispatcher(engine, telegram).run(until_idle=True)
+    add_reminders(engine, world, send_at=due(clock))
+    await dispatcher(engine, telegram, clock).run(until_idle=True)
     (row,) = outbox_rows(engine)
     assert row.state == OutboxState.PENDING and "zalo" in row.error
 
@@ -173,13 +194,12 @@ async def test_a_chat_on_a_channel_not_running_waits_instead_of_failing(
 async def test_after_the_maximum_of_attempts_the_row_fails_with_the_last_error(
     engine: Engine, api: FakeBotApi, telegram: TelegramChannel
 ) -> None:
+    clock = SystemClock()  # the retries come due in real time
     world = build_world(engine, people=1)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    add_reminders(engine, world, send_at=due(clock))
     api.fail_next(10, "500")
-    config = DispatchConfig(
-        lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.01, retry_cap=0.02, max_attempts=3
-    )
-    await run_until_done(dispatcher(engine, telegram, config), engine)
+    config = DispatchConfig(lease=LEASE, send_timeout=2.5, retry_base=0.01, retry_cap=0.02, max_attempts=3)
+    await run_until_done(dispatcher(engine, telegram, clock, config), engine)
     (row,) = outbox_rows(engine)
     assert row.state == OutboxState.FAILED and row.attempts == 3
     assert row.error.startswith("đã thử 3 lần không gửi được; lỗi cuối: Telegram:")
@@ -187,32 +207,38 @@ async def test_after_the_maximum_of_attempts_the_row_fails_with_the_last_error(
 
 
 async def test_a_closed_deadline_is_not_reminded(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     from bot.db.models import Occurrence
 
     world = build_world(engine, people=1)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    add_reminders(engine, world, send_at=due(clock))
     occurrences = table_of(Occurrence)
     with engine.begin() as connection:
         connection.execute(sa.update(occurrences).values(state=OccurrenceState.DONE))
-    await dispatcher(engine, telegram).run(until_idle=True)
+    await dispatcher(engine, telegram, clock).run(until_idle=True)
     (row,) = outbox_rows(engine)
     assert row.state == OutboxState.CANCELLED and "done" in row.error
     assert api.delivered() == []
 
 
-async def test_the_console_takes_everyone_when_no_platform_runs(engine: Engine) -> None:
+async def test_the_console_takes_everyone_when_no_platform_runs(engine: Engine, clock: Clock) -> None:
     import io
 
     from rich.console import Console
 
     world = build_world(engine, people=2, bind=False)
-    add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    add_reminders(engine, world, send_at=due(clock))
     buffer = io.StringIO()
     console = ConsoleChannel(Console(file=buffer, width=200, color_system=None))
     d = Dispatcher(
-        engine, {"console": console}, calendar=WorkCalendar(), tz=TZ, config=FAST, catch_all="console"
+        engine,
+        {"console": console},
+        clock=clock,
+        calendar=WorkCalendar(),
+        tz=TZ,
+        config=FAST,
+        catch_all="console",
     )
     stats = await d.run(until_idle=True)
     assert stats.sent == 2
@@ -222,16 +248,17 @@ async def test_the_console_takes_everyone_when_no_platform_runs(engine: Engine) 
 
 
 async def test_our_flood_control_keeps_the_fake_from_ever_answering_429(
-    engine: Engine, api: FakeBotApi, telegram: TelegramChannel
+    engine: Engine, api: FakeBotApi, telegram: TelegramChannel, clock: Clock
 ) -> None:
     from tests.fakes import Limits
 
     api.limits = Limits(per_second=8, chat_interval=0.5)
     world = build_world(engine, people=4, occurrences=6)
-    ids = add_reminders(engine, world, send_at=now() - dt.timedelta(seconds=1))
+    ids = add_reminders(engine, world, send_at=due(clock))
     d = Dispatcher(
         engine,
         {"telegram": telegram},
+        clock=clock,
         calendar=WorkCalendar(),
         tz=TZ,
         config=FAST,

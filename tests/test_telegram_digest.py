@@ -1,5 +1,9 @@
 """Digests on Telegram over real HTTP: the HTML text, then the PNG chart as a photo and the XLSX
-workbook as a document — from the outbox dispatcher and from `/tonghop`."""
+workbook as a document — from the outbox dispatcher and from `/tonghop`.
+
+The dispatcher and the receiver run on a `SimulatedClock` at the office's `NOW`; the digests' dates
+and the outbox rows' times are computed from it.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.channels.receiving import Listening
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_receive import TelegramReceiver, TelegramReceiveSettings
+from bot.channels.telegram_receive import TelegramReceiver
 from bot.chat.conversation import ChatConversation
+from bot.clock import Clock, SimulatedClock
 from bot.db.models import OutboxKind, OutboxMessage, OutboxState
 from bot.digest import Format, build_digest, render_digest
 from bot.outbox.dispatcher import Dispatcher
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Upload
-from tests.test_conversation_office import CALENDAR, TZ, Office, build_office
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office
 
 TOKEN = "123456:TEST-token_abc"
 
@@ -29,6 +35,11 @@ TOKEN = "123456:TEST-token_abc"
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi(token=TOKEN) as server:
         yield server
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(NOW)
 
 
 @pytest.fixture
@@ -51,11 +62,11 @@ def uploads(api: FakeBotApi, method: str, field: str) -> list[Upload]:
 
 
 async def test_the_dispatcher_sends_the_digest_text_chart_and_workbook(
-    api: FakeBotApi, office: Office, channel: TelegramChannel
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock
 ) -> None:
     chief = office.bind("6001", person_id="nguyen-van-a", name="Nguyễn Văn A")
-    today = dt.datetime.now(TZ).date()
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+    today = clock.today(TZ)
+    now = clock.now() - dt.timedelta(seconds=5)
     with Session(office.engine) as session, session.begin():
         digest = build_digest(session, ["kh-04-2017"], as_of=today, tz=TZ, calendar=CALENDAR)
         text = render_digest(digest, lang="vi", tz=TZ, fmt=Format.HTML)
@@ -72,9 +83,8 @@ async def test_the_dispatcher_sends_the_digest_text_chart_and_workbook(
                 updated_at=now,
             )
         )
-    stats = await Dispatcher(office.engine, {"telegram": channel}, calendar=CALENDAR, tz=TZ).run(
-        until_idle=True
-    )
+    dispatcher = Dispatcher(office.engine, {"telegram": channel}, clock=clock, calendar=CALENDAR, tz=TZ)
+    stats = await dispatcher.run(until_idle=True)
     assert stats.sent == 1
     (message,) = api.delivered()
     assert message.params["parse_mode"] == "HTML" and "04/KH-UBND" in str(message.params["text"])
@@ -87,12 +97,12 @@ async def test_the_dispatcher_sends_the_digest_text_chart_and_workbook(
 
 
 async def test_a_failing_file_upload_leaves_the_digest_sent_once(
-    api: FakeBotApi, office: Office, channel: TelegramChannel
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock
 ) -> None:
     chief = office.bind("6002", person_id="nguyen-van-a", name="Nguyễn Văn A")
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+    now = clock.now() - dt.timedelta(seconds=5)
     payload = {
-        "as_of": dt.datetime.now(TZ).date().isoformat(),
+        "as_of": clock.today(TZ).isoformat(),
         "plans": ["kh-04-2017"],
         "text": "<b>Tổng hợp</b>",
         "parse_mode": "html",
@@ -118,28 +128,28 @@ async def test_a_failing_file_upload_leaves_the_digest_sent_once(
         return original(token, method, params)
 
     api.handle = refuse_files  # type: ignore[method-assign]
-    stats = await Dispatcher(office.engine, {"telegram": channel}, calendar=CALENDAR, tz=TZ).run(
-        until_idle=True
-    )
+    dispatcher = Dispatcher(office.engine, {"telegram": channel}, clock=clock, calendar=CALENDAR, tz=TZ)
+    stats = await dispatcher.run(until_idle=True)
     assert (stats.sent, stats.retried, stats.failed) == (1, 0, 0)
     assert len(api.delivered()) == 1
 
 
 async def test_tonghop_sends_the_chief_the_digest_with_its_files(
-    api: FakeBotApi, office: Office, channel: TelegramChannel
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock
 ) -> None:
     office.bind("6003", person_id="nguyen-van-a", name="Nguyễn Văn A")
     receiver = TelegramReceiver(
-        lambda engine: ChatConversation(engine, tz=TZ, calendar=CALENDAR),
-        TelegramReceiveSettings(telegram_webhook_url=None, telegram_poll_timeout=0, telegram_poll_pause=0.02),
+        ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES),
+        Listening(poll_timeout=0, poll_pause=0.02),
+        clock=clock,
     )
-    await receiver.start(office.engine, {"telegram": channel})
+    await receiver.start({"telegram": channel})
     try:
         api.queue_update(
             {
                 "message": {
                     "message_id": 1,
-                    "date": int(time.time()),
+                    "date": 1_700_000_000,  # not read: the receiver stamps the event
                     "chat": {"id": 6003, "type": "private"},
                     "from": {"id": 6003, "is_bot": False, "first_name": "A"},
                     "text": "/tonghop",
@@ -157,3 +167,5 @@ async def test_tonghop_sends_the_chief_the_digest_with_its_files(
     (workbook,) = uploads(api, "sendDocument", "document")
     assert photo.data.startswith(b"\x89PNG") and workbook.data.startswith(b"PK")
     assert api.calls_to("sendDocument")[0].params["caption"] == "Bảng chi tiết nhiệm vụ (Excel)"
+    # As of the receiver's day, not the machine's.
+    assert workbook.filename == f"digest-{clock.today(TZ).isoformat()}.xlsx"

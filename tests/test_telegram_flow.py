@@ -1,6 +1,11 @@
 """Telegram end to end over real HTTP: the loopback fake Bot API (form-encoded, as PTB sends),
 the receiver polling getUpdates or serving the webhook, the conversation, a real SQLite database,
-and the outbox dispatcher sending the reminder whose buttons are pressed."""
+and the outbox dispatcher sending the reminder whose buttons are pressed.
+
+No real time needs to pass here: the receiver and the dispatcher share one `SimulatedClock`
+standing at the office's `NOW`, and every time below (invites, outbox rows, the digest's as-of
+and since, the snooze's day) is computed from it. The fake's message dates are not read.
+"""
 
 from __future__ import annotations
 
@@ -16,25 +21,31 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.events import IncomingEvent, Reply
+from bot.channels.receiving import Listening, Webhook
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_receive import (
-    SECRET_HEADER,
-    TelegramReceiver,
-    TelegramReceiveSettings,
-    TelegramSetupError,
-)
+from bot.channels.telegram_receive import SECRET_HEADER, TelegramReceiver, TelegramSetupError
 from bot.chat.conversation import ChatConversation
+from bot.clock import Clock, SimulatedClock
 from bot.db.models import OutboxKind, OutboxMessage, OutboxState, TaskStatus
 from bot.digest import build_digest
 from bot.outbox.dispatcher import Dispatcher
 from bot.people import AttemptLimiter
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Call
-from tests.test_conversation_office import CALENDAR, TZ, Office, build_office
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office
 
 TOKEN = "123456:TEST-token_abc"
 SECRET = "s3cret-Token_1"
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
+POLLING = Listening(poll_timeout=0, poll_pause=0.02)
+PLATFORM_DATE = 1_700_000_000
+"""The `date` of every fake message (14/11/2023): the receiver stamps events with its clock instead."""
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    """The one clock of the receiver and the dispatcher."""
+    return SimulatedClock(NOW)
 
 
 @pytest.fixture
@@ -57,16 +68,13 @@ async def channel(api: FakeBotApi) -> AsyncIterator[TelegramChannel]:
 
 
 def conversation(engine: Engine) -> ChatConversation:
-    return ChatConversation(engine, tz=TZ, calendar=CALENDAR, limiter=AttemptLimiter())
+    return ChatConversation(engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
 
 
 @pytest.fixture
-async def polling(office: Office, channel: TelegramChannel) -> AsyncIterator[TelegramReceiver]:
-    receiver = TelegramReceiver(
-        conversation,
-        TelegramReceiveSettings(telegram_webhook_url=None, telegram_poll_timeout=0, telegram_poll_pause=0.02),
-    )
-    await receiver.start(office.engine, {"telegram": channel})
+async def polling(office: Office, channel: TelegramChannel, clock: Clock) -> AsyncIterator[TelegramReceiver]:
+    receiver = TelegramReceiver(conversation(office.engine), POLLING, clock=clock)
+    await receiver.start({"telegram": channel})
     yield receiver
     await receiver.stop()
 
@@ -82,7 +90,7 @@ def message(chat: int, text: str, **extra: Any) -> dict[str, Any]:
     return {
         "message": {
             "message_id": next(_ids),
-            "date": int(time.time()),
+            "date": PLATFORM_DATE,
             "chat": {"id": chat, "type": "private"},
             "from": user(chat),
             "text": text,
@@ -100,7 +108,7 @@ def press(chat: int, data: str, message_id: int) -> dict[str, Any]:
             "data": data,
             "message": {
                 "message_id": message_id,
-                "date": int(time.time()),
+                "date": PLATFORM_DATE,
                 "chat": {"id": chat, "type": "private"},
                 "text": "Nhắc việc",
             },
@@ -129,10 +137,12 @@ def calls(api: FakeBotApi, method: str) -> list[Call]:
     return api.calls_to(method)
 
 
-async def dispatch_reminder(office: Office, channel: TelegramChannel, person: str, key: str) -> OutboxMessage:
-    """A due reminder of task `key` for `person`, sent by the real dispatcher."""
+async def dispatch_reminder(
+    office: Office, channel: TelegramChannel, clock: Clock, person: str, key: str
+) -> OutboxMessage:
+    """A reminder of task `key` for `person`, due a minute ago, sent by the real dispatcher."""
     occurrence = office.occurrence(key)
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    now = clock.now() - dt.timedelta(minutes=1)
     with Session(office.engine) as session, session.begin():
         row = OutboxMessage(
             idempotency_key=f"{occurrence}|{person}|due:0",
@@ -147,7 +157,7 @@ async def dispatch_reminder(office: Office, channel: TelegramChannel, person: st
         session.add(row)
         session.flush()
         row_id = row.id
-    dispatcher = Dispatcher(office.engine, {"telegram": channel}, calendar=CALENDAR, tz=TZ)
+    dispatcher = Dispatcher(office.engine, {"telegram": channel}, clock=clock, calendar=CALENDAR, tz=TZ)
     stats = await dispatcher.run(until_idle=True)
     assert stats.sent == 1
     with Session(office.engine) as session:
@@ -157,16 +167,16 @@ async def dispatch_reminder(office: Office, channel: TelegramChannel, person: st
 
 
 async def test_invite_start_reminder_button_update_and_digest(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, polling: TelegramReceiver
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, polling: TelegramReceiver
 ) -> None:
-    code = office.invite(name="Lan")
+    code = office.invite(name="Lan", now=clock.now())
     api.queue_update(
         message(4001, f"/start {code}", entities=[{"type": "bot_command", "offset": 0, "length": 6}])
     )
     assert "Chào Lan (Sở Kế hoạch và Đầu tư)" in await said(api, 4001, "Chào Lan")
     person = office.person_by_chat("4001")
 
-    reminder = await dispatch_reminder(office, channel, person, "III.1.b")
+    reminder = await dispatch_reminder(office, channel, clock, person, "III.1.b")
     (sent,) = [c for c in api.delivered() if c.params.get("reply_markup")]
     keyboard = sent.params["reply_markup"]["inline_keyboard"]
     assert f"r:{reminder.id}:done" in [b["callback_data"] for row in keyboard for b in row]
@@ -179,29 +189,29 @@ async def test_invite_start_reminder_button_update_and_digest(
     assert "hoàn thành" in await said(api, 4001, "Đã ghi nhận nhiệm vụ")
     (update,) = office.updates()
     assert (update.status, update.author_person_id, update.source) == (TaskStatus.DONE, person, "telegram")
+    assert update.at == clock.now()  # the receiver's time, not the message's date
 
     with Session(office.engine) as session:
-        today = dt.datetime.now(TZ).date()
         digest = build_digest(
             session,
             ["kh-04-2017"],
-            as_of=today,
+            as_of=clock.today(TZ),
             tz=TZ,
             calendar=CALENDAR,
-            since=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+            since=clock.now() - dt.timedelta(hours=1),
         )
     assert digest.totals.done_late == 1
     assert [line.task_key for line in digest.updates.rows] == ["III.1.b"]
 
 
 async def test_a_free_text_reply_to_a_reminder_is_stored(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, polling: TelegramReceiver
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, polling: TelegramReceiver
 ) -> None:
     person = office.bind("4002")
-    reminder = await dispatch_reminder(office, channel, person, "III.1.c")
+    reminder = await dispatch_reminder(office, channel, clock, person, "III.1.c")
     reply_to = {
         "message_id": int(reminder.sent_message_id or 0),
-        "date": int(time.time()),
+        "date": PLATFORM_DATE,
         "chat": {"id": 4002, "type": "private"},
         "text": "Nhắc việc",
     }
@@ -212,9 +222,14 @@ async def test_a_free_text_reply_to_a_reminder_is_stored(
 
 
 async def test_refusals_over_http_change_nothing(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, polling: TelegramReceiver, dump: Dump
+    api: FakeBotApi,
+    office: Office,
+    channel: TelegramChannel,
+    clock: Clock,
+    polling: TelegramReceiver,
+    dump: Dump,
 ) -> None:
-    expired = office.invite(now=dt.datetime.now(dt.UTC) - dt.timedelta(days=8), ttl_days=7)
+    expired = office.invite(now=clock.now() - dt.timedelta(days=8), ttl_days=7)
     mine, other = office.bind("4003"), office.bind("4004", unit="so-tc", name="Tc")
     theirs = office.reminder(mine, "4003", message_id="900")
     cancelled = office.reminder(other, "4004", key="III.1.a", message_id="901", state=OutboxState.CANCELLED)
@@ -278,10 +293,10 @@ async def test_baocao_with_buttons_snooze_cancel_and_english(
 
 
 async def test_the_snooze_button_over_http(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, polling: TelegramReceiver
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, polling: TelegramReceiver
 ) -> None:
     person = office.bind("4007")
-    reminder = await dispatch_reminder(office, channel, person, "III.1.b")
+    reminder = await dispatch_reminder(office, channel, clock, person, "III.1.b")
     api.queue_update(press(4007, f"r:{reminder.id}:snooze", int(reminder.sent_message_id or 0)))
     await said(api, 4007, "Nhắc lại sau bao lâu?")
     ask = next(c for c in api.delivered() if c.params.get("text") == "Nhắc lại sau bao lâu?")
@@ -291,7 +306,7 @@ async def test_the_snooze_button_over_http(
     await said(api, 4007, "Đã hoãn")
     with Session(office.engine) as session:
         pending = session.exec(select(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING)).one()
-    today = dt.datetime.now(TZ).date()
+    today = clock.today(TZ)
     assert pending.next_attempt_at.astimezone(TZ).date() == CALENDAR.add_working_days(today, 1)
 
     asks = lambda: [c for c in api.delivered() if c.params.get("text") == "Nhắc lại sau bao lâu?"]  # noqa: E731
@@ -310,16 +325,13 @@ async def test_the_snooze_button_over_http(
 
 
 async def test_webhook_checks_the_secret_and_registers_with_it(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, dump: Dump
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, dump: Dump
 ) -> None:
-    settings = TelegramReceiveSettings(
-        telegram_webhook_url="https://bot.example.gov.vn/telegram/hook",
-        telegram_webhook_secret=SECRET,
-        telegram_webhook_listen="127.0.0.1",
-        telegram_webhook_port=0,
+    listening = Listening(
+        webhook=Webhook("https://bot.example.gov.vn/telegram/hook", SECRET, listen="127.0.0.1", port=0)
     )
-    receiver = TelegramReceiver(conversation, settings)
-    await receiver.start(office.engine, {"telegram": channel})
+    receiver = TelegramReceiver(conversation(office.engine), listening, clock=clock)
+    await receiver.start({"telegram": channel})
     try:
         (registered,) = calls(api, "setWebhook")
         assert registered.params["url"] == "https://bot.example.gov.vn/telegram/hook"
@@ -342,15 +354,26 @@ async def test_webhook_checks_the_secret_and_registers_with_it(
         await receiver.stop()
 
 
+def webhook_receiver(url: str, secret: str, lang: str = "vi") -> TelegramReceiver:
+    """A receiver whose settings are only checked (no update reaches its conversation)."""
+    listening = Listening(webhook=Webhook(url, secret, listen="0.0.0.0", port=8443))
+    return TelegramReceiver(Stuck(), listening, clock=SimulatedClock(NOW), lang=lang)
+
+
 def test_webhook_mode_without_a_secret_is_refused_with_the_fix() -> None:
-    receiver = TelegramReceiver(
-        conversation,
-        TelegramReceiveSettings(
-            telegram_webhook_url="https://bot.example.gov.vn/hook", telegram_webhook_secret=None
-        ),
-    )
+    # TELEGRAM_WEBHOOK_SECRET unset: the engine hands the receiver an empty secret.
+    receiver = webhook_receiver("https://bot.example.gov.vn/hook", "")
     with pytest.raises(TelegramSetupError, match="TELEGRAM_WEBHOOK_SECRET"):
         receiver.check_settings()
+
+
+def test_a_webhook_url_that_cannot_work_is_refused_with_the_fix() -> None:
+    with pytest.raises(TelegramSetupError) as refused:
+        webhook_receiver("bot.example.gov.vn/hook", SECRET).check_settings()
+    assert "TELEGRAM_WEBHOOK_URL=«bot.example.gov.vn/hook» không hợp lệ" in str(refused.value)
+    with pytest.raises(TelegramSetupError) as refused:
+        webhook_receiver("bot.example.gov.vn/hook", SECRET, lang="en").check_settings()
+    assert "TELEGRAM_WEBHOOK_URL=«bot.example.gov.vn/hook» is not valid" in str(refused.value)
 
 
 class Stuck:
@@ -366,19 +389,16 @@ class Stuck:
 
 
 async def test_an_update_not_handled_before_a_stop_comes_again_at_the_next_start(
-    api: FakeBotApi, office: Office, channel: TelegramChannel
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock
 ) -> None:
-    settings = TelegramReceiveSettings(
-        telegram_webhook_url=None, telegram_poll_timeout=0, telegram_poll_pause=0.02
-    )
     stuck = Stuck()
-    first = TelegramReceiver(lambda engine: stuck, settings)
-    await first.start(office.engine, {"telegram": channel})
+    first = TelegramReceiver(stuck, POLLING, clock=clock)
+    await first.start({"telegram": channel})
     api.queue_update(message(4020, "/huongdan"))
     await wait_for(lambda: stuck.seen == ["/huongdan"])
     await first.stop()
-    second = TelegramReceiver(conversation, settings)
-    await second.start(office.engine, {"telegram": channel})
+    second = TelegramReceiver(conversation(office.engine), POLLING, clock=clock)
+    await second.start({"telegram": channel})
     try:
         await said(api, 4020, "chỉ làm việc với cán bộ đã đăng ký")
     finally:

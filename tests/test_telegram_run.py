@@ -1,9 +1,11 @@
 """`nhacviec run` with TELEGRAM_BOT_TOKEN, as a real process: it receives (long polling) and
-answers through the conversation; a webhook without its secret stops the start."""
+answers through the conversation; a webhook without its secret stops the start.
+
+The process runs on the system clock, so the invite's time is computed from a `SystemClock` too.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import time
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.clock import SystemClock
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import ChatBinding
@@ -49,11 +52,10 @@ def test_a_person_registers_with_the_start_link_and_asks_for_tasks(
     sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi
 ) -> None:
     url, engine = sqlite
-    build_world(engine, people=1, bind=False)
+    clock = SystemClock()
+    build_world(engine, people=1, bind=False, now=clock.now())
     with Session(engine) as session, session.begin():
-        code = create_invite(
-            session, unit_id=None, role=None, person_id="p0000", now=dt.datetime.now(dt.UTC)
-        ).code
+        code = create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
     chat = {"id": 5501, "type": "private"}
     sender = {"id": 5501, "is_bot": False, "first_name": "Lan"}
     for number, text in enumerate((f"/start {code}", "/viec"), start=1):
@@ -61,7 +63,7 @@ def test_a_person_registers_with_the_start_link_and_asks_for_tasks(
             {
                 "message": {
                     "message_id": number,
-                    "date": int(time.time()),
+                    "date": int(clock.now().timestamp()),
                     "chat": chat,
                     "from": sender,
                     "text": text,

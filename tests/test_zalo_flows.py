@@ -1,5 +1,10 @@
 """Zalo end to end over real HTTP (the loopback fake), a real database, the real dispatcher and the
-real conversation: registration by code, a reminder, the reply, the digest; refusals; webhooks."""
+real conversation: registration by code, a reminder, the reply, the digest; refusals; webhooks.
+
+The receiver and the dispatcher share one `SimulatedClock` standing at `NOW`; every time below
+(invites, outbox rows, the digest's as-of) is computed from it, and where a retry must come due
+the test moves that clock on rather than waiting. The fake's message dates are not read.
+"""
 
 from __future__ import annotations
 
@@ -16,30 +21,34 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.channels.events import IncomingEvent, Reply
+from bot.channels.receiving import Listening, Webhook
 from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_receive import SECRET_HEADER, ZaloReceiver, ZaloReceiveSettings, ZaloSetupError
+from bot.channels.zalo_receive import SECRET_HEADER, ZaloReceiver, ZaloSetupError
 from bot.chat.conversation import ChatConversation
+from bot.clock import SimulatedClock
+from bot.db.labels import status_label
 from bot.db.models import ChatBinding, Invite, OutboxState, Task, TaskStatus, TaskUpdate
 from bot.digest.queries import build_digest
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
-from bot.people.invites import create_invite
-from bot.understand.messages import status_label
+from bot.people.invites import AttemptLimiter, create_invite
 from bot.workcal import WorkCalendar
 from tests.fakes.bot_api import ZaloBotApi
 from tests.fakes.outbox_world import TASK_TITLE, World, add_reminders, build_world, outbox_rows
 from tests.fakes.processes import NHACVIEC, run_env
+from tests.test_conversation_office import CYCLES
 
 TOKEN = "1459232241454765289:fake-zalo-secret"
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+"""Friday 20/11/2026, 09:00 in Hà Nội: where the tests' clock starts."""
 SECRET = "s3cret-webhook-token"
-FAST = DispatchConfig(
-    lease=dt.timedelta(seconds=5), send_timeout=2.5, retry_base=0.05, retry_cap=0.2, drain_timeout=3
+FAST = DispatchConfig(  # the lease leaves a claimed row 6.5 s to reach the wire, even on a busy machine
+    lease=dt.timedelta(seconds=10), send_timeout=2.5, retry_base=0.05, retry_cap=0.2, drain_timeout=3
 )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+POLLING = Listening(poll_timeout=1, poll_pause=0.02)
+HOOK = Listening(webhook=Webhook("https://bot.example.gov.vn/zalo/hook", SECRET, listen="127.0.0.1", port=0))
 
 
 async def until(check: Callable[[], bool], seconds: float = 8.0) -> None:
@@ -57,6 +66,11 @@ class Zalo:
     receiver: ZaloReceiver
     engine: Engine
     world: World
+    clock: SimulatedClock
+    """The receiver's and the dispatcher's."""
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
 
     def texts(self, chat: str) -> list[str]:
         return [str(c.params["text"]) for c in self.api.delivered() if c.chat_id == chat]
@@ -71,17 +85,26 @@ class Zalo:
 
     def invite(self, person: str, *, expired: bool = False) -> str:
         with Session(self.engine) as session, session.begin():
-            made = create_invite(session, unit_id=None, role=None, person_id=person, now=now())
+            made = create_invite(session, unit_id=None, role=None, person_id=person, now=self.now())
             if expired:
-                made.invite.expires_at = now() - dt.timedelta(minutes=1)
+                made.invite.expires_at = self.now() - dt.timedelta(minutes=1)
             return made.code
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.engine, {"zalo": self.channel}, calendar=WorkCalendar(), tz=TZ, config=FAST)
+        return Dispatcher(
+            self.engine, {"zalo": self.channel}, clock=self.clock, calendar=WorkCalendar(), tz=TZ, config=FAST
+        )
 
 
 def conversation(engine: Engine) -> ChatConversation:
-    return ChatConversation(engine, tz=TZ, calendar=WorkCalendar())
+    return ChatConversation(engine, tz=TZ, calendar=WorkCalendar(), cycles=CYCLES, limiter=AttemptLimiter())
+
+
+class Unused:
+    """A conversation for receivers whose settings are only checked."""
+
+    async def handle(self, event: IncomingEvent) -> list[Reply]:
+        raise AssertionError("no update is received")
 
 
 @pytest.fixture
@@ -90,20 +113,19 @@ def api() -> Iterator[ZaloBotApi]:
         yield server
 
 
-async def started(api: ZaloBotApi, engine: Engine, settings: ZaloReceiveSettings) -> Zalo:
-    world = build_world(engine, people=2, bind=False)
+async def started(api: ZaloBotApi, engine: Engine, listening: Listening) -> Zalo:
+    clock = SimulatedClock(NOW)
+    world = build_world(engine, people=2, bind=False, now=clock.now() - dt.timedelta(days=30))
     channel = ZaloChannel(TOKEN, api.url, timeout=2.0)
     await channel.start()
-    receiver = ZaloReceiver(conversation, settings)
-    await receiver.start(engine, {"zalo": channel})
-    return Zalo(api, channel, receiver, engine, world)
+    receiver = ZaloReceiver(conversation(engine), listening, clock=clock)
+    await receiver.start({"zalo": channel})
+    return Zalo(api, channel, receiver, engine, world, clock)
 
 
 @pytest.fixture
 async def zalo(api: ZaloBotApi, engine: Engine) -> AsyncIterator[Zalo]:
-    setup = await started(
-        api, engine, ZaloReceiveSettings(zalo_webhook_url=None, zalo_poll_timeout=1, zalo_poll_pause=0.02)
-    )
+    setup = await started(api, engine, POLLING)
     yield setup
     await setup.receiver.stop()
     await setup.channel.close()
@@ -122,7 +144,7 @@ async def test_invite_reminder_reply_update_and_digest(zalo: Zalo) -> None:
     assert (binding.person_id, binding.chat_id) == ("p0000", chat)
     assert [c.method for c in zalo.api.calls[:2]] == ["getMe", "deleteWebhook"]
 
-    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    add_reminders(zalo.engine, zalo.world, send_at=zalo.now(), people=["p0000"])
     stats = await zalo.dispatcher().run(until_idle=True)
     assert stats.sent == 1
     reminder = zalo.texts(chat)[-1]
@@ -140,8 +162,9 @@ async def test_invite_reminder_reply_update_and_digest(zalo: Zalo) -> None:
         assert task is not None and task.status is TaskStatus.DONE
         assert (update.source, update.author_person_id) == ("zalo", "p0000")
         assert update.source_ref is not None and update.source_ref.startswith(f"zalo:{chat}:")
+        assert update.at == zalo.now()  # the receiver's time, not the message's date
         digest = build_digest(
-            session, ["kh-04-2017"], as_of=now().astimezone(TZ).date(), tz=TZ, calendar=WorkCalendar()
+            session, ["kh-04-2017"], as_of=zalo.clock.today(TZ), tz=TZ, calendar=WorkCalendar()
         )
     # The outbox world's task has no deadline of its own: the digest counts it done, not late.
     assert digest.totals.total == 1 and digest.totals.no_deadline == 1
@@ -152,7 +175,7 @@ async def test_invite_reminder_reply_update_and_digest(zalo: Zalo) -> None:
 
 async def test_a_free_text_reply_with_a_note(zalo: Zalo) -> None:
     chat = await registered(zalo)
-    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    add_reminders(zalo.engine, zalo.world, send_at=zalo.now(), people=["p0000"])
     await zalo.dispatcher().run(until_idle=True)
     await zalo.say(chat, "vướng mắc: thiếu kinh phí")
     confirmed = await zalo.say(chat, "1")
@@ -176,7 +199,7 @@ async def test_a_transient_error_is_retried_by_the_dispatcher(zalo: Zalo) -> Non
     await registered(zalo)
     await zalo.receiver.stop()  # the next fault is for the send, not for a poll
     await asyncio.sleep(0.2)  # a poll already at the server ends first
-    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    add_reminders(zalo.engine, zalo.world, send_at=zalo.now(), people=["p0000"])
     zalo.api.fail_next(1, "500")
     retried = sent = 0
     for _ in range(20):  # the retry is due a moment later: dispatch until it has gone out
@@ -184,7 +207,7 @@ async def test_a_transient_error_is_retried_by_the_dispatcher(zalo: Zalo) -> Non
         retried, sent = retried + stats.retried, sent + stats.sent
         if sent:
             break
-        await asyncio.sleep(0.1)
+        zalo.clock.advance(dt.timedelta(seconds=1))  # past the backoff (at most FAST.retry_cap)
     assert (retried, sent) == (1, 1)
     assert [call.status for call in zalo.api.calls_to("sendMessage")][-2:] == [500, 200]
     row = outbox_rows(zalo.engine)[0]
@@ -194,7 +217,7 @@ async def test_a_transient_error_is_retried_by_the_dispatcher(zalo: Zalo) -> Non
 async def test_a_blocked_chat_fails_the_row_and_blocks_the_binding(zalo: Zalo) -> None:
     chat = await registered(zalo)
     zalo.api.block_chat(chat)
-    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    add_reminders(zalo.engine, zalo.world, send_at=zalo.now(), people=["p0000"])
     stats = await zalo.dispatcher().run(until_idle=True)
     assert stats.failed == 1
     row = outbox_rows(zalo.engine)[0]
@@ -209,7 +232,7 @@ async def test_a_blocked_chat_fails_the_row_and_blocks_the_binding(zalo: Zalo) -
 async def reminded(zalo: Zalo) -> str:
     """A registered person who has just received one reminder (with numbered choices)."""
     chat = await registered(zalo)
-    add_reminders(zalo.engine, zalo.world, send_at=now(), people=["p0000"])
+    add_reminders(zalo.engine, zalo.world, send_at=zalo.now(), people=["p0000"])
     assert (await zalo.dispatcher().run(until_idle=True)).sent == 1
     assert "4. Nhắc lại sau" in zalo.texts(chat)[-1]
     return chat
@@ -252,7 +275,7 @@ async def test_four_then_one_snoozes_the_reminder(zalo: Zalo) -> None:
     assert "Đã hoãn" in snoozed[0]
     pending = [row for row in outbox_rows(zalo.engine) if row.state == OutboxState.PENDING]
     assert len(pending) == 1 and "|snooze:" in pending[0].idempotency_key  # one more reminder, later
-    assert pending[0].next_attempt_at > now()
+    assert pending[0].next_attempt_at > zalo.now()
     assert task_updates(zalo.engine) == []
 
 
@@ -278,13 +301,7 @@ async def test_a_number_out_of_range_asks_again(zalo: Zalo) -> None:
 
 @pytest.fixture
 async def hooked(api: ZaloBotApi, engine: Engine) -> AsyncIterator[Zalo]:
-    settings = ZaloReceiveSettings(
-        zalo_webhook_url="https://bot.example.gov.vn/zalo/hook",
-        zalo_webhook_secret=SECRET,
-        zalo_webhook_listen="127.0.0.1",
-        zalo_webhook_port=0,
-    )
-    setup = await started(api, engine, settings)
+    setup = await started(api, engine, HOOK)
     yield setup
     await setup.receiver.stop()
     await setup.channel.close()
@@ -335,20 +352,25 @@ async def test_webhook_with_the_secret_is_answered(hooked: Zalo) -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "expected"),
+    ("url", "secret", "expected"),
     [
-        ({"zalo_webhook_secret": None}, "ZALO_WEBHOOK_SECRET"),
-        ({"zalo_webhook_secret": "short"}, "8–256 ký tự"),
-        ({"zalo_webhook_url": "bot.example.gov.vn/hook", "zalo_webhook_secret": SECRET}, "HTTPS đầy đủ"),
+        # ZALO_WEBHOOK_SECRET unset: the engine hands the receiver an empty secret.
+        ("https://bot.example.gov.vn/hook", "", "ZALO_WEBHOOK_SECRET"),
+        ("https://bot.example.gov.vn/hook", "short", "8–256 ký tự"),
+        (
+            "bot.example.gov.vn/hook",
+            SECRET,
+            "ZALO_WEBHOOK_URL=«bot.example.gov.vn/hook» không hợp lệ: cần địa chỉ HTTPS đầy đủ",
+        ),
     ],
 )
-def test_webhook_settings_are_checked_with_a_fix(settings: dict[str, str | None], expected: str) -> None:
-    values: dict[str, str | None] = {"zalo_webhook_url": "https://bot.example.gov.vn/hook", **settings}
-    receiver = ZaloReceiver(conversation, ZaloReceiveSettings(**values))  # type: ignore[arg-type]
+def test_webhook_settings_are_checked_with_a_fix(url: str, secret: str, expected: str) -> None:
+    listening = Listening(webhook=Webhook(url, secret, listen="0.0.0.0", port=8444))
+    receiver = ZaloReceiver(Unused(), listening, clock=SimulatedClock(NOW))
     with pytest.raises(ZaloSetupError) as refused:
         receiver.check_settings()
     assert expected in str(refused.value)
-    english = ZaloReceiver(conversation, ZaloReceiveSettings(**values), lang="en")  # type: ignore[arg-type]
+    english = ZaloReceiver(Unused(), listening, clock=SimulatedClock(NOW), lang="en")
     with pytest.raises(ZaloSetupError, match="ZALO_WEBHOOK"):
         english.check_settings()
 
@@ -356,17 +378,11 @@ def test_webhook_settings_are_checked_with_a_fix(settings: dict[str, str | None]
 async def test_a_refused_set_webhook_says_what_to_check(api: ZaloBotApi, engine: Engine) -> None:
     channel = ZaloChannel(TOKEN, api.url, timeout=2.0)
     await channel.start()
-    settings = ZaloReceiveSettings(
-        zalo_webhook_url="https://bot.example.gov.vn/zalo/hook",
-        zalo_webhook_secret=SECRET,
-        zalo_webhook_listen="127.0.0.1",
-        zalo_webhook_port=0,
-    )
-    receiver = ZaloReceiver(conversation, settings)
+    receiver = ZaloReceiver(conversation(engine), HOOK, clock=SimulatedClock(NOW))
     api.fail_next(1, "500")
     try:
         with pytest.raises(ZaloSetupError) as refused:
-            await receiver.start(engine, {"zalo": channel})
+            await receiver.start({"zalo": channel})
     finally:
         await receiver.stop()
         await channel.close()

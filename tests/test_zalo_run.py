@@ -1,4 +1,8 @@
-"""`nhacviec run` with ZALO_BOT_TOKEN, as a real process against the Zalo fake."""
+"""`nhacviec run` with ZALO_BOT_TOKEN, as a real process against the Zalo fake.
+
+The process runs on the system clock, so the rows' and the invite's times are computed from a
+`SystemClock` too.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.clock import SystemClock
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import ChatBinding, OutboxState
@@ -49,8 +54,9 @@ def zalo_env(url: str, api: ZaloBotApi, token: str = TOKEN) -> dict[str, str]:
 
 def test_reminders_go_to_zalo(sqlite: tuple[str, Engine], tmp_path: Path, api: ZaloBotApi) -> None:
     url, engine = sqlite
-    world = build_world(engine, people=2, channel="zalo")
-    add_reminders(engine, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    clock = SystemClock()
+    world = build_world(engine, people=2, channel="zalo", now=clock.now())
+    add_reminders(engine, world, send_at=clock.now() - dt.timedelta(seconds=1))
     result = subprocess.run(
         [*NHACVIEC, "run", "--once", "--no-materialise"],
         env=zalo_env(url, api),
@@ -90,11 +96,10 @@ def test_a_person_registers_by_sending_the_code(
     sqlite: tuple[str, Engine], tmp_path: Path, api: ZaloBotApi
 ) -> None:
     url, engine = sqlite
-    build_world(engine, people=1, bind=False)
+    clock = SystemClock()
+    build_world(engine, people=1, bind=False, now=clock.now())
     with Session(engine) as session, session.begin():
-        code = create_invite(
-            session, unit_id=None, role=None, person_id="p0000", now=dt.datetime.now(dt.UTC)
-        ).code
+        code = create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
     process = start_run(zalo_env(url, api), tmp_path)
     try:
         api.queue_message("zalo-chat-7", code)

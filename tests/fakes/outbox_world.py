@@ -1,8 +1,12 @@
 """A small world for outbox tests and benchmarks: one plan, one task, its occurrences, people
 with chat bindings, and outbox rows inserted directly (no planner involved).
 
-    world = build_world(engine, people=300, occurrences=10)
-    ids = add_reminders(engine, world, send_at=now)  # one row per (occurrence, person)
+    world = build_world(engine, people=300, occurrences=10, now=clock.now())
+    ids = add_reminders(engine, world, send_at=clock.now())  # one row per (occurrence, person)
+
+Nothing here reads the wall clock: every stamp is `now` or `send_at`, given by the caller (from the
+clock the test passes to the code under test). Without `now`, the world is stamped `BUILT_AT`, a
+fixed moment before its first deadline, and a row is stamped with its own `send_at`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from bot.db import models as db
 UNIT_NAME = "Sở Kế hoạch & Đầu tư <Thanh Hóa>"
 TASK_TITLE = "Rà soát <quy hoạch> & báo cáo"
 PLAN_TITLE = "Kế hoạch thực hiện Nghị quyết về cải cách hành chính năm 2017 của tỉnh Thanh Hóa"
+BUILT_AT = dt.datetime(2017, 1, 15, 2, 0, tzinfo=dt.UTC)
+"""When the world is stamped as made unless told otherwise (after its plan, before its deadlines)."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,9 @@ def build_world(
     languages: Sequence[str] = ("vi",),
     bind: bool = True,
     channel: str = "telegram",
+    now: dt.datetime = BUILT_AT,
 ) -> World:
-    now = dt.datetime.now(dt.UTC)
+    """`now`: when the units, plan, task, people, occurrences and chat bindings were made."""
     with Session(engine) as session:
         session.add(db.Unit(id="so-khdt", name=UNIT_NAME, created_at=now, updated_at=now))
         session.add(
@@ -119,10 +126,12 @@ def add_reminders(
     step: int = 3,
     occurrences: Sequence[int] | None = None,
     people: Sequence[str] | None = None,
+    now: dt.datetime | None = None,
 ) -> list[int]:
-    """One pending row per (occurrence, person), people varying fastest (round robin over chats)."""
+    """One pending row per (occurrence, person), people varying fastest (round robin over chats).
+    `now`: when the rows were made (`send_at` when not given)."""
     table: sa.Table = getattr(db.OutboxMessage, "__table__")  # noqa: B009
-    now = dt.datetime.now(dt.UTC)
+    created = send_at if now is None else now
     rows = []
     for occurrence_id in occurrences if occurrences is not None else world.occurrence_ids:
         for person_id in people if people is not None else world.people:
@@ -138,8 +147,8 @@ def add_reminders(
                     "next_attempt_at": send_at,
                     "attempts": 0,
                     "late": False,
-                    "created_at": now,
-                    "updated_at": now,
+                    "created_at": created,
+                    "updated_at": created,
                 }
             )
     with engine.begin() as connection:
