@@ -16,8 +16,9 @@ from babel.messages.extract import extract_from_file
 from typer.testing import CliRunner, Result
 
 from bot.cli import app, deadline
-from bot.i18n import translations
 from bot.cli.settings import forget_cli_settings
+from bot.clock import SystemClock
+from bot.i18n import translations
 
 NHACVIEC = Path(sys.executable).with_name("nhacviec")
 JSON_KEYS = {"text", "kind", "due", "time", "freq", "next", "effective_due", "ambiguous"}
@@ -157,7 +158,7 @@ def test_file_dash_reads_standard_input() -> None:
 
 
 def test_ref_defaults_to_today_in_the_office_time_zone() -> None:
-    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    today = SystemClock().today(ZoneInfo("Asia/Ho_Chi_Minh"))
     (line,) = lines(run("--json", "ngày 15 hằng tháng"))
     upcoming = [dt.date.fromisoformat(day) for day in json.loads(line)["next"]]
     assert len(upcoming) == 3

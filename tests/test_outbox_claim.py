@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.clock import SystemClock
 from bot.db.models import OutboxState
 from bot.outbox import claim as store
 from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows
@@ -119,7 +120,7 @@ def test_two_processes_claiming_one_sqlite_file_never_share_a_row(tmp_path: Path
     engine = make_engine(url)
     upgrade(engine)
     world = build_world(engine, people=40, occurrences=10)
-    ids = add_reminders(engine, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    ids = add_reminders(engine, world, send_at=SystemClock().now() - dt.timedelta(seconds=1))
     engine.dispose()
     start = str(time.time() + 3)
     workers = [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.clock import SystemClock
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxState
@@ -39,7 +40,7 @@ def sqlite(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
 
 
 def due_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    return SystemClock().now() - dt.timedelta(seconds=1)
 
 
 def run_once(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

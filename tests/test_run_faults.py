@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.clock import SystemClock
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxState
@@ -71,7 +72,7 @@ def test_kill_9_mid_dispatch_then_restart_loses_nothing(
     db: Engine, database_url: str, api: FakeBotApi, tmp_path: Path
 ) -> None:
     world = build_world(db, people=30, occurrences=5)
-    ids = add_reminders(db, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    ids = add_reminders(db, world, send_at=SystemClock().now() - dt.timedelta(seconds=1))
     api.latency = 0.1
     env = run_env(database_url, api.url, TOKEN, OUTBOX_CONCURRENCY="8")
     first = start_run(env, tmp_path)
@@ -112,7 +113,7 @@ def test_two_processes_on_one_database_send_each_reminder_exactly_once(
     # PostgreSQL: the 5,000; SQLite (one writer at a time) a smaller run of the same test.
     people, occurrences = (100, 50) if database_url.startswith("postgresql") else (40, 10)
     world = build_world(db, people=people, occurrences=occurrences)
-    ids = add_reminders(db, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    ids = add_reminders(db, world, send_at=SystemClock().now() - dt.timedelta(seconds=1))
     # Production-like timeouts: with the 2 s of the other tests, a loaded CI machine can time out
     # a send the fake had already accepted, and the retry is then the documented duplicate.
     env = run_env(
@@ -137,7 +138,7 @@ def test_a_flaky_platform_429_500_timeouts_gets_every_reminder_through_once(
     db: Engine, database_url: str, api: FakeBotApi, tmp_path: Path
 ) -> None:
     world = build_world(db, people=10, occurrences=3)
-    ids = add_reminders(db, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    ids = add_reminders(db, world, send_at=SystemClock().now() - dt.timedelta(seconds=1))
     api.latency = 0.05
     worker = start_run(run_env(database_url, api.url, TOKEN, OUTBOX_CONCURRENCY="8"), tmp_path)
     deadline = time.monotonic() + 30

@@ -20,6 +20,8 @@ from bot.channels.zalo_receive import to_event, updates_in
 from tests.fakes.bot_api import ZaloBotApi
 
 TOKEN = "1459232241454765289:fake-zalo-secret"
+RECEIVED = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+"""When the engine received the update (its clock stamps events; the platform's date is not read)."""
 
 
 @pytest.fixture
@@ -149,7 +151,7 @@ def test_a_text_update_becomes_an_event() -> None:
             "text": "đang làm 60%",
         },
     }
-    event = to_event(update)
+    event = to_event(update, now=RECEIVED)
     assert event is not None
     assert (event.channel, event.chat_id, event.message_id) == (
         "zalo",
@@ -161,7 +163,7 @@ def test_a_text_update_becomes_an_event() -> None:
         "Nguyễn Văn A",
         "đang làm 60%",
     )
-    assert event.received_at == dt.datetime(2025, 12, 24, 23, 39, 57, 466000, tzinfo=dt.UTC)
+    assert event.received_at == RECEIVED  # the engine's clock, not the platform's date
     assert event.is_group is False and event.callback_data is None
 
 
@@ -177,16 +179,17 @@ def test_a_photo_with_caption_and_other_name_fields() -> None:
                 "photo": "https://zalo.example/p.jpg",
                 "caption": "đã nộp báo cáo tháng 11",
             },
-        }
+        },
+        now=RECEIVED,
     )
     assert event is not None
     assert event.text == "đã nộp báo cáo tháng 11" and event.display_name == "Lê B"
     assert [(a.kind, a.file_id) for a in event.attachments] == [("photo", "https://zalo.example/p.jpg")]
     assert event.is_group is True and event.chat_id == "g1"
-    assert event.received_at.year == 2025
+    assert event.received_at == RECEIVED
 
 
 def test_what_carries_no_message_is_skipped() -> None:
-    assert to_event({"event_name": "user.follow"}) is None
-    assert to_event({"message": {"message_id": "x", "text": "hi"}}) is None  # no chat to answer
+    assert to_event({"event_name": "user.follow"}, now=RECEIVED) is None
+    assert to_event({"message": {"message_id": "x", "text": "hi"}}, now=RECEIVED) is None  # no chat
     assert updates_in(None) == [] and updates_in({"something": 1}) == []
