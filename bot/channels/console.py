@@ -1,4 +1,8 @@
-"""The console channel: messages printed in the terminal, for trying the bot without a platform."""
+"""The console channel: messages printed in the terminal, for trying the bot without a platform.
+
+Each message is framed with whom it is for (their name once the console receiver has read the
+directory); what the operator types is read by `bot.channels.console_receive`.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,19 @@ class ConsoleChannel:
     def __init__(self, console: Console | None = None) -> None:
         self._console = console or Console(highlight=False, soft_wrap=True)
         self._ids = itertools.count(1)
+        self.names: dict[str, str] = {}
+        """Chat id → the person's name, shown in the frame's title."""
+        self.speaker: str | None = None
+        """The chat the operator talks as: its frames say «you»."""
+
+    def note(self, text: str) -> None:
+        """A line for the operator (not a chat message): who they are, how to talk."""
+        self._console.print(text, markup=False)
+
+    def _title(self, chat_id: str) -> str:
+        name = self.names.get(chat_id)
+        title = f"→ {name} ({chat_id})" if name else f"→ {chat_id}"
+        return f"{title} ★" if chat_id == self.speaker else title
 
     async def start(self) -> None:
         return None
@@ -34,7 +51,9 @@ class ConsoleChannel:
         if message.parse_mode is ParseMode.HTML:
             text = html.unescape(_TAG.sub("", text))
         message_id = str(next(self._ids))
-        self._console.print(Panel(text, title=f"→ {chat_id}", title_align="left", expand=False), markup=False)
+        self._console.print(
+            Panel(text, title=self._title(chat_id), title_align="left", expand=False), markup=False
+        )
         return SentMessage(message_id)
 
     async def send_file(self, chat_id: str, file: OutgoingFile) -> SentMessage:
@@ -42,7 +61,9 @@ class ConsoleChannel:
         message_id = str(next(self._ids))
         size = f"{len(file.data) / 1024:.0f} KB" if len(file.data) >= 1024 else f"{len(file.data)} B"
         line = f"[{file.kind}: {file.name}, {size}]" + (f" {file.caption}" if file.caption else "")
-        self._console.print(Panel(line, title=f"→ {chat_id}", title_align="left", expand=False), markup=False)
+        self._console.print(
+            Panel(line, title=self._title(chat_id), title_align="left", expand=False), markup=False
+        )
         return SentMessage(message_id)
 
     async def answer_callback(self, callback_id: str, text: str | None = None) -> None:

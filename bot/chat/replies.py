@@ -34,8 +34,15 @@ def confirmation(
     if understanding.status is not None and task_title is not None:
         status = status_label(understanding.status, lang)
         if understanding.percent is not None:
-            lines.append(render(lang, RECORDED_STATUS_PERCENT, task=task_title, status=status,
-                                percent=understanding.percent))
+            lines.append(
+                render(
+                    lang,
+                    RECORDED_STATUS_PERCENT,
+                    task=task_title,
+                    status=status,
+                    percent=understanding.percent,
+                )
+            )
         else:
             lines.append(render(lang, RECORDED_STATUS, task=task_title, status=status))
         if replaced is not None:
@@ -44,8 +51,11 @@ def confirmation(
         lines.append(render(lang, RECORDED_NOTE, note=understanding.note))
     if understanding.report is not None:
         period = understanding.report.period
-        lines.append(render(lang, RECORDED_REPORT, period=period_label(period, lang)) if period is not None
-                     else render(lang, RECORDED_REPORT_ANY))
+        lines.append(
+            render(lang, RECORDED_REPORT, period=period_label(period, lang))
+            if period is not None
+            else render(lang, RECORDED_REPORT_ANY)
+        )
     snooze = understanding.snooze
     if snooze is not None and snooze.until is not None:
         lines.append(render(lang, SNOOZE_UNTIL, date=long_date(snooze.until, lang)))

@@ -51,6 +51,10 @@ COMMANDS = {
         "bot.cli.schedule",
         "Xem trước các hạn và tin nhắc sắp tới (ai, khi nào, vì sao); không gửi, không ghi gì.",
     ),
+    "understand": Lazy(
+        "bot.cli.understand",
+        "Xem bot hiểu câu trả lời của cán bộ thế nào: tình trạng, phần trăm, báo cáo, hẹn nhắc lại.",
+    ),
     "db": Lazy("bot.cli.db", "Cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản."),
     "plans": Lazy(
         "bot.cli.plans",

@@ -34,6 +34,7 @@ from bot.understand import PeriodKind, ReportClaim, ReportPeriod
 from bot.understand.labels import period_label
 
 _FREQ = {
+    PeriodKind.WEEK: Freq.WEEKLY,
     PeriodKind.MONTH: Freq.MONTHLY,
     PeriodKind.QUARTER: Freq.QUARTERLY,
     PeriodKind.HALF: Freq.SEMIANNUAL,
@@ -75,7 +76,8 @@ def file_report(
     reports nothing) or `NotUnderstood` (no such period, or several reports match)."""
     unit = person.unit_id
     obligations = {
-        row.id: row for row in session.exec(
+        row.id: row
+        for row in session.exec(
             select(ReportingObligation)
             .join(ReportingUnit, col(ReportingUnit.reporting_id) == col(ReportingObligation.id))
             .where(ReportingUnit.unit_id == unit, col(ReportingObligation.archived_at).is_(None))
@@ -93,11 +95,16 @@ def file_report(
         )
     ).first()
     if existing is not None:
-        return FiledReport(existing, occurrence, obligation, already=True,
-                           closed=occurrence.state is OccurrenceState.DONE)
+        return FiledReport(
+            existing, occurrence, obligation, already=True, closed=occurrence.state is OccurrenceState.DONE
+        )
     submission = ReportSubmission(
-        occurrence_id=occurrence.id, unit_id=unit, submitted_at=now,
-        on_time=today <= occurrence.effective_due, author_person_id=person.id, source=source_message.channel,
+        occurrence_id=occurrence.id,
+        unit_id=unit,
+        submitted_at=now,
+        on_time=today <= occurrence.effective_due,
+        author_person_id=person.id,
+        source=source_message.channel,
     )
     session.add(submission)
     session.flush()
@@ -106,8 +113,12 @@ def file_report(
 
 
 def _pick(
-    session: Session, obligations: dict[int | None, ReportingObligation], claim: ReportClaim,
-    today: dt.date, unit: str, occurrence_id: int | None,
+    session: Session,
+    obligations: dict[int | None, ReportingObligation],
+    claim: ReportClaim,
+    today: dt.date,
+    unit: str,
+    occurrence_id: int | None,
 ) -> Occurrence:
     query = select(Occurrence).where(
         Occurrence.kind == OccurrenceKind.REPORT,
@@ -131,8 +142,9 @@ def _pick(
         nearest = min(abs((o.effective_due - today).days) for o in candidates)
         candidates = [o for o in candidates if abs((o.effective_due - today).days) == nearest]
     if len(candidates) > 1:
-        choices = "; ".join(f"{obligations[o.reporting_id].key} «{obligations[o.reporting_id].text}»"
-                            for o in candidates)
+        choices = "; ".join(
+            f"{obligations[o.reporting_id].key} «{obligations[o.reporting_id].text}»" for o in candidates
+        )
         shown: Localized = PeriodText(period) if period is not None else msg(ANY_PERIOD)
         raise NotUnderstood(WHICH_REPORT, unit=unit, period=shown, choices=choices)
     return candidates[0]

@@ -24,6 +24,7 @@ ASK_ANY = N_(
     "Xin lỗi, tôi chưa hiểu tin nhắn này. Hãy chọn tình trạng: {choices}; có thể kèm phần trăm "
     "(«đang làm 60%») hoặc vướng mắc («vướng mắc: thiếu kinh phí»)."
 )
+CONFIRM_DONE = N_("Xác nhận nhiệm vụ đã hoàn thành? Chọn: 1) Đúng, 2) Chưa.")
 BAD_PERCENT = N_("Tỷ lệ «{value}%» không hợp lệ: phần trăm phải từ 0 đến 100. Chọn: {choices}.")
 
 RECORDED_STATUS = N_("Đã ghi nhận nhiệm vụ «{task}»: {status}.")
@@ -39,3 +40,25 @@ PERIOD_QUARTER = N_("quý {roman}/{year}")
 PERIOD_FIRST_HALF = N_("6 tháng đầu năm {year}")
 PERIOD_SECOND_HALF = N_("6 tháng cuối năm {year}")
 PERIOD_YEAR = N_("năm {year}")
+PERIOD_WEEK = N_("tuần {number}/{year}")
+
+CLI_ASKS = N_("hỏi lại: {question}")
+CLI_REPORT = N_("đã nộp báo cáo {periods}")
+CLI_REPORT_ANY = N_("đã nộp báo cáo (kỳ đang nhắc)")
+CLI_WAITING = N_("{status} (đang chờ người khác)")
+CLI_QUESTION = N_("câu hỏi: không ghi nhận gì")
+CLI_HANDOFF = N_("không phải cập nhật tiến độ: không ghi nhận gì")
+CLI_DEFERRAL = N_("chưa có cập nhật: sẽ hỏi lại")
+CLI_NOTE = N_("ghi chú: {note}")
+CLI_SNOOZE = N_("nhắc lại lúc {when}")
+CLI_BAD_TODAY = N_(
+    "--today {value}: không phải ngày hợp lệ; viết theo dạng YYYY-MM-DD (có thể kèm giờ, ví dụ "
+    "2026-11-19T15:00)."
+)
+CLI_NO_FILE = N_("--file {path}: không có tệp này; kiểm tra lại đường dẫn.")
+CLI_BAD_FILE = N_("--file {path}: không đọc được tệp ({reason}); kiểm tra đường dẫn và quyền đọc tệp.")
+CLI_NOT_UTF8 = N_("--file {path}: tệp không phải văn bản UTF-8; hãy lưu lại tệp với mã UTF-8.")
+CLI_NO_TEXT = N_(
+    'Chưa có câu trả lời nào: ghi câu sau lệnh, ví dụ nhacviec understand "đang làm 60%", hoặc dùng '
+    "--file TỆP (mỗi dòng một câu)."
+)

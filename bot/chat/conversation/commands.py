@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from bot.channels.events import Reply
-from bot.chat.conversation import questions
+from bot.chat.conversation import picking, questions
 from bot.chat.conversation.messages import (
     CANCELLED,
     HELP,
+    NO_MATCH,
     NO_TASKS,
     NOTHING_TO_CANCEL,
     NOTHING_TO_SNOOZE,
@@ -23,8 +24,8 @@ from bot.people import AttemptLimiter, InviteRefused, redeem_invite, tasks_for, 
 NOT_FOR_US = "\0"
 """A command addressed to another bot in a group (`/viec@other_bot`)."""
 PICK_LIMIT = 10
-"""Tasks (or reminders) offered to pick from, nearest deadline (newest reminder) first: a longer
-list of buttons is unusable."""
+"""Reminders offered to pick from, newest first: a longer list of buttons is unusable. (Tasks
+come a page at a time: `picking.py`.)"""
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.DOTALL)
 
 
@@ -43,12 +44,22 @@ def parse_command(text: str, bot_username: str | None) -> tuple[str | None, str]
 
 
 def report(turn: Turn, person: Person) -> None:
-    """`/baocao`: pick a task, then its status."""
-    listed = tasks_for(turn.session, person)[:PICK_LIMIT]
+    """`/baocao [words]`: pick a task (every one, a page at a time, or those the words find), then
+    its status."""
+    listed = [item.task for item in tasks_for(turn.session, person)]
     if not listed:
         turn.say(turn.t(NO_TASKS))
         return
-    questions.ask_task(turn, [item.task for item in listed])
+    if turn.args:
+        found = picking.search(listed, turn.args)
+        if len(found) == 1:
+            questions.ask_status(turn, found[0])
+            return
+        if found:
+            picking.ask_task(turn, found, query=turn.args)
+            return
+        turn.say(turn.t(NO_MATCH, query=turn.args[:40]))
+    picking.ask_task(turn, listed)
 
 
 def snooze(turn: Turn, person: Person) -> None:

@@ -50,7 +50,7 @@ from bot.chat.conversation.reminders import (
 from bot.chat.conversation.state import FloodGate, Step, StepKind, Steps, Verdict
 from bot.chat.conversation.steps import Numbers, State
 from bot.chat.conversation.turn import Refusal, Turn, language
-from bot.db.models import ChatBinding, Person
+from bot.db.models import ChatBinding, OutboxMessage, Person
 from bot.outbox.render import CHOICES as REMINDER_CHOICES
 from bot.people import DEFAULT_LIMITER, AttemptLimiter, normalize_code, who_is
 from bot.people.messages import HOW_TO_GET_INVITE
@@ -75,32 +75,38 @@ ENTRY_POINTS: dict[str, Entry] = {
     "digest": listing.digest_now,
     "tamhoan": commands.snooze,
     "snooze": commands.snooze,
+    "sua": answers.correct,
+    "undo": answers.correct,
     "huongdan": commands.show_help,
     "help": commands.show_help,
     "start": commands.show_help,  # `/start CODE` registers
 }
-"""Commands that start a conversation; each replaces the open question."""
+"""Commands that start a conversation; each replaces the open question (what it held is filed
+first: `steps.interrupt`)."""
 CANCEL = frozenset({"huy", "cancel"})
 """The fallback command: drop the open question. Any other command is told it is unknown."""
 STATES: dict[StepKind, State] = {
-    StepKind.PICK_TASK: State(steps.task_picked),
-    StepKind.PICK_STATUS: State(steps.status_picked),
+    StepKind.PICK_TASK: State(steps.task_picked, steps.task_typed),
+    StepKind.PICK_STATUS: State(steps.status_picked, steps.status_typed),
     StepKind.PERCENT: State(steps.percent_picked, steps.percent_typed, Numbers.WORDS_BESIDE_BUTTONS),
     StepKind.NOTE: State(steps.note_skipped, steps.note_typed, Numbers.CHOICE_OR_WORDS),
     StepKind.REASON: State(None, steps.note_typed, Numbers.CHOICE_OR_WORDS),
     StepKind.CLARIFY: State(steps.status_clarified, steps.clarify_typed),
-    StepKind.CONFIRM_TASK: State(steps.task_confirmed),
-    StepKind.SNOOZE_WHICH: State(steps.reminder_picked),
-    StepKind.SNOOZE_LENGTH: State(steps.length_picked),
+    StepKind.CONFIRM_TASK: State(steps.task_confirmed, steps.task_confirm_typed),
+    StepKind.CONFIRM_DONE: State(steps.done_confirmed, steps.done_confirm_typed),
+    StepKind.SNOOZE_WHICH: State(steps.reminder_picked, steps.reminder_typed),
+    StepKind.SNOOZE_LENGTH: State(steps.length_picked, steps.length_typed),
 }
+"""Every question takes words as well as its choices: free text is read as at the top level."""
 REMINDER_BUTTONS: dict[str, ReminderButton] = {
     "done": answers.done,
     "doing": answers.doing,
     "blocked": answers.blocked,
     "snooze": answers.later,
+    "extend": answers.extend,
 }
 """A reminder's buttons (`bot.outbox.render.CHOICES`, in order: where there are no buttons, their
-numbers are typed)."""
+numbers are typed). `extend` («Xin lùi hạn») is for a report's reminder."""
 
 
 class ChatConversation:
@@ -194,6 +200,7 @@ class ChatConversation:
         if person is None:
             return
         if command is not None:
+            turn.args = args
             _command(turn, person, command)
         else:
             _answer(turn, person, text)
@@ -253,7 +260,7 @@ def _command(turn: Turn, person: Person, command: str) -> None:
     if entry is None:
         commands.unknown(turn, command)  # the open question stays open
         return
-    turn.close()
+    steps.interrupt(turn, person)
     entry(turn, person)
 
 
@@ -261,14 +268,27 @@ def _answer(turn: Turn, person: Person, text: str) -> None:
     """Text that is no command: an answer to the open question if there is one, else `_words`."""
     step = turn.open_question()
     if step is not None:
-        state = STATES[step.kind]
-        replying = turn.event.reply_to_message_id is not None and choice_number(text) is None
-        if state.typed is not None or not replying:
-            _typed_answer(turn, person, step, state, text)
+        if not (choice_number(text) is None and _replies_to_reminder(turn)):
+            _typed_answer(turn, person, step, STATES[step.kind], text)
             return
-        # Words replying to a reminder while a pick waits: the reply is meant, not the pick.
-        turn.close()
+        # Words replying to a reminder while a question waits: the reply is meant; what the
+        # question already held is filed first.
+        steps.interrupt(turn, person)
     _words(turn, person, text)
+
+
+def _replies_to_reminder(turn: Turn) -> bool:
+    replied = turn.event.reply_to_message_id
+    if replied is None:
+        return False
+    row = turn.session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.channel == turn.event.channel,
+            OutboxMessage.chat_id == turn.event.chat_id,
+            OutboxMessage.sent_message_id == replied,
+        )
+    ).first()
+    return row is not None
 
 
 def _typed_answer(turn: Turn, person: Person, step: Step, state: State, text: str) -> None:

@@ -28,11 +28,13 @@ HELP = N_(
     "/baocao — báo cáo tiến độ một nhiệm vụ\n"
     "/quahan — nhiệm vụ quá hạn\n"
     "/tamhoan — hoãn một tin nhắc\n"
+    "/sua — sửa (hủy) cập nhật vừa gửi nhầm trong ngày\n"
     "/tonghop — bản tổng hợp (lãnh đạo, người nhận tổng hợp)\n"
     "/huy — hủy bước đang làm\n"
     "/huongdan — hướng dẫn này\n"
     "Có thể trả lời thẳng vào tin nhắc: «xong», «đang làm 60%», «vướng mắc: thiếu kinh phí», "
-    "«đã nộp báo cáo tháng 11», hoặc gõ số của lựa chọn (1, 2, 3…) khi tin nhắc không có nút bấm."
+    "«đã nộp báo cáo tháng 11», «nhắc lại thứ Hai 8h», hoặc gõ số của lựa chọn (1, 2, 3…) khi tin nhắc "
+    "không có nút bấm. Gửi nhầm thì nhắn «nhầm rồi» hoặc /sua."
 )
 UNKNOWN_COMMAND = N_("Bot không có lệnh «{command}». Gõ /huongdan để xem các lệnh.")
 SLOW_DOWN = N_(
@@ -106,3 +108,71 @@ SNOOZE_THREE_DAYS = N_("3 ngày")
 SNOOZE_ONE_WEEK = N_("1 tuần")
 SNOOZED = N_("Đã hoãn: sẽ nhắc lại nhiệm vụ «{task}» vào {when}.")
 NOTHING_TO_SNOOZE = N_("Không có tin nhắc nào gần đây để hoãn.")
+
+# --- /baocao: pages and search --------------------------------------------------------------------
+PICK_TASK_PAGE = N_(
+    "Báo cáo nhiệm vụ nào? Trang {page}/{pages} ({count} nhiệm vụ). Gõ từ khóa hoặc số hiệu để tìm."
+)
+NEXT_PAGE = N_("Trang sau ▶")
+PREVIOUS_PAGE = N_("◀ Trang trước")
+TYPE_PAGE = N_("(Gõ «sau» hoặc «trước» để sang trang khác.)")
+FOUND_TASKS = N_("Tìm thấy {count} nhiệm vụ khớp «{query}». Báo cáo nhiệm vụ nào?")
+NO_MATCH = N_(
+    "Không tìm thấy nhiệm vụ nào khớp «{query}». Gõ từ khóa hoặc số hiệu khác, hoặc chọn trong danh sách."
+)
+HOLD_READING = N_("Ghi nhận «{reading}» cho nhiệm vụ nào? Chọn nhiệm vụ (hoặc gõ từ khóa để tìm).")
+
+# --- words in every step --------------------------------------------------------------------------
+CONFIRM_DONE_TASK = N_("Xác nhận nhiệm vụ «{task}» đã hoàn thành?")
+CONFIRM_YES = N_("Đúng, đã xong")
+CONFIRM_NO = N_("Chưa")
+WHICH_STATUS_THEN = N_("Vậy nhiệm vụ «{task}» đang ở tình trạng nào?")
+SAVED_BEFORE = N_("(Đã lưu phần anh/chị chọn trước khi chuyển sang lệnh mới.)")
+NOT_SAVED = N_("(Chưa ghi nhận «{text}» cho nhiệm vụ «{task}» vì chưa được xác nhận. Cần thì gửi lại.)")
+SNOOZE_WHEN_UNCLEAR = N_(
+    "Chưa rõ thời điểm «{text}». Chọn một lựa chọn, hoặc gõ ví dụ «thứ Hai 8h», «sau 3 ngày», «ngày 15»."
+)
+
+# --- no update: questions, hand-offs, complaints, "later" -----------------------------------------
+ANSWER_DEADLINE = N_("Hạn của nhiệm vụ «{task}»: {due}. Không có gì được ghi nhận.")
+ANSWER_NO_DEADLINE = N_(
+    "Nhiệm vụ «{task}» không có hạn cố định (theo dõi định kỳ). Không có gì được ghi nhận."
+)
+ANSWER_QUESTION = N_(
+    "Bot chưa trả lời được câu hỏi này; không có gì được ghi nhận. Hãy hỏi trưởng phòng hoặc Văn phòng. "
+    "Để báo tiến độ, trả lời ví dụ «đang làm 60%» hoặc «xong»."
+)
+HANDOFF_NOTED = N_(
+    "Không ghi nhận cập nhật nào cho nhiệm vụ «{task}». Nếu nhiệm vụ đã giao cho người hoặc đơn vị khác, "
+    "hãy báo trưởng phòng hoặc quản trị viên để giao lại; bot sẽ nhắc người được giao."
+)
+COMPLAINT_NOTED = N_(
+    "Xin lỗi vì làm phiền; không có gì được ghi nhận. Bot nhắc theo hạn của kế hoạch. Muốn hoãn, trả lời "
+    "«nhắc lại thứ Hai» hoặc gõ /tamhoan; nhiệm vụ xong thì trả lời «xong» để thôi nhắc."
+)
+DEFERRED = N_("Vâng, chưa ghi nhận gì. Tôi sẽ hỏi lại nhiệm vụ «{task}» lúc {when}.")
+
+# --- corrections ----------------------------------------------------------------------------------
+UNDO_WORDS_NOTE = N_("Hủy cập nhật lúc {at} ({status}) vì gửi nhầm")
+UNDONE = N_(
+    "Đã hủy cập nhật «{status}» lúc {at} của nhiệm vụ «{task}». Tình trạng trở lại: {restored}. "
+    "Lịch sử vẫn giữ cả hai cập nhật."
+)
+UNDO_ASK = N_("Tình trạng đúng của nhiệm vụ «{task}» là gì? (Gõ /huy nếu chỉ cần hủy.)")
+NOTHING_TO_UNDO = N_(
+    "Hôm nay anh/chị chưa gửi cập nhật nào để sửa (chỉ sửa được trong ngày làm việc). "
+    "Để báo lại tình trạng, gõ /baocao."
+)
+ALREADY_UNDONE = N_("Cập nhật gần nhất của anh/chị đã được hủy rồi. Để báo lại tình trạng, gõ /baocao.")
+STATUS_CHANGED_BY = N_("{author} vừa cập nhật nhiệm vụ «{task}» mà anh/chị báo trước đó: {before} → {after}.")
+REOPENED = N_("Nhiệm vụ được mở lại: bot sẽ tiếp tục nhắc theo hạn.")
+
+# --- reminders that are no task -------------------------------------------------------------------
+EXTEND_ASK = N_(
+    "Xin lùi đến khi nào? Chọn, hoặc gõ ngày (ví dụ «15/12», «thứ Hai tuần sau»). Bot sẽ nhắc lại vào "
+    "ngày đó; việc lùi hạn chính thức do đơn vị nhận báo cáo quyết định, hãy gửi văn bản đề nghị."
+)
+TARGET_NOT_RECORDED = N_(
+    "Bot chưa lưu được số liệu chỉ tiêu «{target}»: hãy gửi số liệu về Văn phòng theo kênh thường lệ. "
+    "Không có gì được ghi nhận. Muốn hẹn lại, trả lời «nhắc lại thứ Hai» hoặc chọn «Nhắc lại sau»."
+)

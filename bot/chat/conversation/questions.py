@@ -1,7 +1,8 @@
 """The questions the bot asks: each builds its `Step`, makes it the chat's open question, and asks.
 
 A step carries what the earlier answers collected (task, status, percent, the message to cite,
-files), so the last answer can file the whole update; `steps.py` reads the answers.
+files, the person's words), so the last answer can file the whole update and an interrupted step
+can still be filed; `steps.py` reads the answers. Which task (`/baocao`) is `picking.py`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from bot.chat.conversation.messages import (
     ASK_NOTE,
     ASK_PERCENT,
     ASK_REASON,
+    CONFIRM_DONE_TASK,
+    CONFIRM_NO,
     CONFIRM_TASK,
+    CONFIRM_YES,
     NO,
     NO_NOTE,
     PICK_STATUS,
-    PICK_TASK,
     SNOOZE_ONE_DAY,
     SNOOZE_ONE_WEEK,
     SNOOZE_PICK_LENGTH,
@@ -37,22 +40,14 @@ STATUS_ORDER = (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED, Tas
 PERCENTS = (25, 50, 75)
 
 
-def ask_task(turn: Turn, tasks: Sequence[Task]) -> None:
-    """`/baocao`: which task?"""
-    choices = tuple(Choice(str(task.id), f"{task.key} {shorten(task.title, 48)}") for task in tasks)
-    step = Step(StepKind.PICK_TASK, turn.expires, choices)
-    turn.open(step)
-    turn.ask(turn.t(PICK_TASK), step)
-
-
-def ask_status(turn: Turn, task: Task) -> None:
-    """Which status has the picked task?"""
+def ask_status(turn: Turn, task: Task, question: str | None = None) -> None:
+    """Which status has the picked task? (Words answer it too: `đang làm 60%`.)"""
     statuses = tuple(Choice(s.value, status_label(s, turn.lang)) for s in STATUS_ORDER)
     step = Step(
         StepKind.PICK_STATUS, turn.expires, statuses, task_id=task.id, message_id=turn.event.message_id
     )
     turn.open(step)
-    turn.ask(turn.t(PICK_STATUS, task=shorten(task.title, 80)), step, columns=2)
+    turn.ask(question or turn.t(PICK_STATUS, task=shorten(task.title, 80)), step, columns=2)
 
 
 def ask_percent(
@@ -112,6 +107,7 @@ def ask_note(turn: Turn, after: Step, status: TaskStatus, percent: int | None) -
         status=status,
         percent=percent,
         message_id=after.message_id,
+        outbox_id=after.outbox_id,
     )
     turn.open(step)
     turn.ask(turn.t(ASK_NOTE), step)
@@ -126,9 +122,15 @@ def ask_which_reminder(turn: Turn, reminders: Sequence[Reminder]) -> None:
 
 
 def ask_snooze_length(
-    turn: Turn, outbox_id: int | None, *, week: bool, message_id: str | None = None
+    turn: Turn,
+    outbox_id: int | None,
+    *,
+    week: bool,
+    message_id: str | None = None,
+    question: str | None = None,
 ) -> None:
-    """For how long? (`week`: a week is offered too; the reminder's own button offers 1 or 3 days.)"""
+    """For how long? (`week`: a week is offered too; the reminder's own button offers 1 or 3 days.)
+    Words answer it too: «thứ Hai 8h», «15/12»."""
     lengths = [Choice("1", turn.t(SNOOZE_ONE_DAY)), Choice("3", turn.t(SNOOZE_THREE_DAYS))]
     if week:
         lengths.append(Choice("5", turn.t(SNOOZE_ONE_WEEK)))
@@ -136,7 +138,7 @@ def ask_snooze_length(
         StepKind.SNOOZE_LENGTH, turn.expires, tuple(lengths), outbox_id=outbox_id, message_id=message_id
     )
     turn.open(step)
-    turn.ask(turn.t(SNOOZE_PICK_LENGTH), step, columns=len(lengths))
+    turn.ask(question or turn.t(SNOOZE_PICK_LENGTH), step, columns=len(lengths))
 
 
 def ask_same_task(turn: Turn, reminder: Reminder, task: Task, text: str) -> None:
@@ -156,25 +158,56 @@ def ask_same_task(turn: Turn, reminder: Reminder, task: Task, text: str) -> None
 
 def ask_meant_status(
     turn: Turn,
-    reminder: Reminder,
+    reminder: Reminder | None,
     task: Task,
     understanding: Understanding,
     message_id: str,
     attachments: tuple[Attachment, ...],
+    *,
+    text: str | None = None,
+    question: str | None = None,
 ) -> None:
-    """A reply to a reminder that names no clear status: which one was meant? What was understood
-    (percent, note) waits in the step."""
+    """Words that name no clear status (a reply to a reminder, or words in `/baocao`): which one
+    was meant? What was understood (percent, note) waits in the step."""
     step = Step(
         StepKind.CLARIFY,
         turn.expires,
         tuple(Choice(s.value, status_label(s, turn.lang)) for s in understanding.choices or STATUS_ORDER),
         task_id=task.id,
-        outbox_id=reminder.row.id,
+        outbox_id=reminder.row.id if reminder is not None else None,
         percent=understanding.percent,
         note=understanding.note,
+        text=text,
         message_id=message_id,
         attachments=attachments,
     )
     turn.open(step)
-    question = understanding.question if understanding.problem is None else None
-    turn.ask(question or turn.t(PICK_STATUS, task=shorten(task.title, 80)), step, columns=2)
+    asked = question or (understanding.question if understanding.problem is None else None)
+    turn.ask(asked or turn.t(PICK_STATUS, task=shorten(task.title, 80)), step, columns=2)
+
+
+def ask_confirm_done(
+    turn: Turn,
+    reminder: Reminder | None,
+    task: Task,
+    understanding: Understanding,
+    message_id: str,
+    attachments: tuple[Attachment, ...],
+    text: str,
+) -> None:
+    """A completion read from words but not for sure (a typo, `chắc là xong`, `đã gửi`): the
+    task closes only on «Đúng»."""
+    step = Step(
+        StepKind.CONFIRM_DONE,
+        turn.expires,
+        (Choice("yes", turn.t(CONFIRM_YES)), Choice("no", turn.t(CONFIRM_NO))),
+        task_id=task.id,
+        outbox_id=reminder.row.id if reminder is not None else None,
+        status=TaskStatus.DONE,
+        note=understanding.note,
+        text=text,
+        message_id=message_id,
+        attachments=attachments,
+    )
+    turn.open(step)
+    turn.ask(turn.t(CONFIRM_DONE_TASK, task=shorten(task.title, 80)), step, columns=2)

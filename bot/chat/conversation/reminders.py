@@ -22,6 +22,7 @@ from bot.db.models import (
     OutboxState,
     Person,
     ReportingObligation,
+    Target,
     Task,
     TaskStatus,
 )
@@ -47,12 +48,16 @@ class Reminder:
     occurrence: Occurrence
     task: Task | None
     report: ReportingObligation | None
+    target: Target | None = None
+    """A target's progress check-in (`Đến năm 2030, 100% …`): no task status to record."""
 
     @property
     def title(self) -> str:
         if self.task is not None:
             return self.task.title
-        return self.report.text if self.report is not None else ""
+        if self.report is not None:
+            return self.report.text
+        return self.target.text if self.target is not None else ""
 
 
 def quoted_reminder(
@@ -86,20 +91,23 @@ def checked_reminder(session: Session, person: Person, outbox_id: int) -> Remind
         if occurrence.reporting_id is not None
         else None
     )
+    target = session.get(Target, occurrence.target_id) if occurrence.target_id is not None else None
     if row.person_id != person.id and not (task is not None and can_report(session, person, task)):
         raise Stale(NOT_YOUR_REMINDER)
     if row.state is not OutboxState.SENT:
         raise Stale(STALE_REMINDER)
     title = task.title if task is not None else (report.text if report is not None else None)
+    if title is None and target is not None:
+        title = target.text
     if occurrence.state is OccurrenceState.SUPERSEDED:
         raise Stale(STALE_REMINDER)
     if occurrence.state is not OccurrenceState.OPEN:
         raise Stale(TASK_CLOSED, title)
     if task is not None and (task.archived_at is not None or task.status is TaskStatus.DONE):
         raise Stale(TASK_CLOSED, task.title)
-    if task is None and report is None:
+    if task is None and report is None and target is None:
         raise Stale(NOT_A_TASK)
-    return Reminder(row, occurrence, task, report)
+    return Reminder(row, occurrence, task, report, target)
 
 
 def snooze_until(

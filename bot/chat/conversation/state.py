@@ -2,7 +2,8 @@
 
 Both live in memory, per process (the bot receives each channel in one process: one poller or
 one webhook). A restart forgets an unfinished `/baocao` or an unanswered question: the person
-types the command again. Nothing is recorded before the last step, so nothing is half-written.
+types the command again. Nothing is recorded before the last step, so nothing is half-written;
+a step interrupted by a command keeps what was already chosen (`steps.interrupt` files it).
 A table for it (channel, chat_id, step JSON, expires_at) would survive restarts; not needed yet.
 """
 
@@ -17,6 +18,7 @@ from enum import StrEnum
 
 from bot.channels.events import Attachment
 from bot.db.models import TaskStatus
+from bot.understand import Understanding
 
 STEP_TIMEOUT = dt.timedelta(minutes=30)
 
@@ -33,6 +35,8 @@ class StepKind(StrEnum):
     """Free text not replying to anything: is it about this task?"""
     SNOOZE_WHICH = "snooze_which"
     SNOOZE_LENGTH = "snooze_length"
+    CONFIRM_DONE = "confirm_done"
+    """A completion read from words but not for sure: «Xác nhận hoàn thành?»"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,14 @@ class Step:
     message_id: str | None = None
     """The message the update will cite as its source."""
     attachments: tuple[Attachment, ...] = ()
+    reading: Understanding | None = None
+    """What the person said before the task was known (`/baocao`, then «xong»): filed once a task
+    is picked."""
+    task_ids: tuple[int, ...] = ()
+    """Every task `/baocao` offers (or found by words), in order; `choices` is one page of them."""
+    page: int = 0
+    query: str | None = None
+    """The words the tasks were found by."""
 
 
 class Steps:

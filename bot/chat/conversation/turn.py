@@ -56,6 +56,8 @@ class Turn:
     steps: Steps
     """The open question of every chat; this turn sees its own chat's."""
     replies: list[Reply] = field(default_factory=list)
+    args: str = ""
+    """The words after the command (`/baocao quy hoạch`)."""
 
     @property
     def source(self) -> SourceMessage:
@@ -95,6 +97,9 @@ class Turn:
     def say(self, text: str, *, markup: bool = False) -> None:
         self.replies.append(Reply(self.message(text, markup=markup)))
 
+    def say_message(self, message: OutgoingMessage) -> None:
+        self.replies.append(Reply(message))
+
     def answer_press(self, notice: str, *, remove_buttons: bool = False) -> None:
         """Answer the button press (every press is answered: it stops Telegram's spinner)."""
         if self.event.callback_id is None:
@@ -122,13 +127,24 @@ class Turn:
 
 
 def choice_message(
-    text: str, token: str, choices: Sequence[Choice], buttons: bool, lang: str, *, columns: int = 1
+    text: str,
+    token: str,
+    choices: Sequence[Choice],
+    buttons: bool,
+    lang: str,
+    *,
+    columns: int = 1,
+    nav: int = 0,
 ) -> OutgoingMessage:
+    """`nav`: the last choices are page choices, side by side in one row of their own."""
     if buttons:
         made = [
             Button(choice.label[:60], choice_data(token, index)) for index, choice in enumerate(choices, 1)
         ]
-        rows = tuple(tuple(made[i : i + columns]) for i in range(0, len(made), columns))
+        body, paging = (made[: len(made) - nav], made[len(made) - nav :]) if nav else (made, [])
+        rows = tuple(tuple(body[i : i + columns]) for i in range(0, len(body), columns))
+        if paging:
+            rows += (tuple(paging),)
         return OutgoingMessage(text, ParseMode.TEXT, rows)
     lines = [
         text,
