@@ -49,6 +49,7 @@ from telegram.error import RetryAfter, TelegramError  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.clock import SystemClock  # noqa: E402
 from bot.db.engine import make_engine  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher  # noqa: E402
@@ -116,14 +117,16 @@ def figures(name: str, api: FakeBotApi, start: float) -> Figures:
 async def ours(api: FakeBotApi, messages: int, chats: int, folder: Path) -> Figures:
     engine = make_engine(f"sqlite:///{folder / 'bench.db'}")
     upgrade(engine)
-    world = build_world(engine, people=chats, occurrences=messages // chats)
-    add_reminders(engine, world, send_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    clock = SystemClock()  # the benchmark measures real time: it is its own composition root
+    world = build_world(engine, people=chats, occurrences=messages // chats, now=clock.now())
+    add_reminders(engine, world, send_at=clock.now() - dt.timedelta(seconds=1))
     channel = TelegramChannel(TOKEN, api.url, timeout=10)
     await channel.start()
     api.reset()
     dispatcher = Dispatcher(
         engine,
         {"telegram": channel},
+        clock=clock,
         calendar=WorkCalendar(),
         tz=ZoneInfo("Asia/Ho_Chi_Minh"),
         config=DispatchConfig(),

@@ -16,21 +16,29 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from bot.plans.loader import Problem, load_model_file
-from bot.plans.model import ReminderPolicyOverride, StrictModel
+from bot.plans.model import (
+    MAX_BEFORE,
+    MAX_OVERDUE,
+    MAX_WORKING_DAYS,
+    ReminderPolicyOverride,
+    StrictModel,
+    WorkingDays,
+)
 
 REPORTING_CYCLES_FILE = "reporting_cycles.yaml"
 REMINDER_POLICY_FILE = "reminder_policy.yaml"
 
 
 class ReminderPolicy(StrictModel):
-    """The full policy: every field set. Working days throughout."""
+    """The full policy: every field set. Working days throughout, with the same bounds as a plan's
+    override (`bot.plans.model`), so no file can make the planner loop or leave the calendar."""
 
-    before: list[Annotated[int, Field(ge=0)]]
+    before: list[WorkingDays] = Field(max_length=MAX_BEFORE)
     """Working days before the effective deadline; 0 = on the day."""
     send_at: dt.time
-    overdue_every: int = Field(ge=1)
-    overdue_max: int = Field(ge=0)
-    escalate_after: int = Field(ge=0)
+    overdue_every: int = Field(ge=1, le=MAX_WORKING_DAYS)
+    overdue_max: int = Field(ge=0, le=MAX_OVERDUE)
+    escalate_after: WorkingDays
     notify_support: bool
 
     @field_validator("before")

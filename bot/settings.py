@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     zalo_webhook_port: int = Field(default=8444, ge=0, le=65535)
     zalo_poll_timeout: int = Field(default=30, ge=1, le=60)
     zalo_poll_pause: float = Field(default=0.5, ge=0)
+    zalo_max_per_second: int = Field(default=10, ge=0)
+    """Zalo publishes no flood limits: a cautious rate, kept like Telegram's (0 turns it off)."""
+    zalo_chat_interval_seconds: float = Field(default=1.0, ge=0)
+
+    platform_retry_cap_seconds: float = Field(default=60.0, gt=0)
+    """At start, the longest wait between two attempts to reach Telegram or Zalo while the platform
+    is down or answers 429/5xx (the wait doubles from one second up to this)."""
 
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
     """How long a claimed row stays with its worker without a heartbeat (a dead worker's rows

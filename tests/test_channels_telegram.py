@@ -132,6 +132,21 @@ async def test_a_platform_hiccup_at_start_is_retried(api: FakeBotApi) -> None:
     api.fail_next(1, "500")
     api.fail_next(1, "429", retry_after=1)
     telegram = TelegramChannel(TOKEN, api.url, timeout=2.0)
-    await telegram.start()
+    await telegram.start(attempts=3)
     await telegram.close()
     assert [call.status for call in api.calls_to("getMe")] == [500, 429, 200]
+
+
+async def test_a_platform_hiccup_at_start_is_transient_not_the_token(api: FakeBotApi) -> None:
+    """One attempt (the engine's): the caller is told to wait, with the platform's retry_after."""
+    api.fail_next(1, "429", retry_after=3)
+    api.fail_next(1, "500")
+    telegram = TelegramChannel(TOKEN, api.url, timeout=2.0)
+    with pytest.raises(TransientSendError) as flood:
+        await telegram.start()
+    assert flood.value.retry_after == 3
+    with pytest.raises(TransientSendError) as down:
+        await telegram.start()
+    assert "Unauthorized" not in down.value.reason
+    await telegram.start()
+    await telegram.close()

@@ -83,8 +83,13 @@ class TelegramChannel:
         """The PTB bot, for the chat engine to share (one connection pool per token)."""
         return self._bot
 
-    async def start(self, attempts: int = 5) -> None:
-        """Check the token with getMe; a platform hiccup (429, 5xx, timeout) is retried a few times."""
+    async def start(self, attempts: int = 1) -> None:
+        """Check the token with getMe.
+
+        Raises `ChannelError` for what a setting must fix (the token rejected, an address that
+        is not a Bot API) and `TransientSendError` (with the platform's `retry_after`, if any)
+        when the platform is down, slow or answers 429/5xx: then the caller waits and tries
+        again. With `attempts` > 1, such a hiccup is first retried here a few times."""
         for attempt in range(1, attempts + 1):
             try:
                 await self._bot.initialize()
@@ -94,9 +99,11 @@ class TelegramChannel:
                 raise ChannelError("Telegram: Unauthorized (the Bot API rejected the token)") from exc
             except TelegramError as exc:
                 error = classify(exc)
-                if isinstance(error, PermanentSendError) or attempt == attempts:
+                if isinstance(error, PermanentSendError):
                     raise ChannelError(self._clean(f"Telegram: {exc.message}")) from exc
                 retry_after = error.retry_after if isinstance(error, TransientSendError) else None
+                if attempt == attempts:
+                    raise TransientSendError(self._clean(f"Telegram: {exc.message}"), retry_after) from exc
                 await asyncio.sleep(retry_after or min(2.0 ** (attempt - 1), 10.0))
 
     def _clean(self, text: str) -> str:

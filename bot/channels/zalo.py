@@ -62,22 +62,29 @@ class ZaloChannel:
 
     # --- the Channel protocol ---------------------------------------------------------------
 
-    async def start(self, attempts: int = 5) -> None:
-        """Check the token with getMe; a platform hiccup (429, 5xx, timeout) is retried a few times."""
+    async def start(self, attempts: int = 1) -> None:
+        """Check the token with getMe.
+
+        Raises `ChannelError` for what a setting must fix (the token rejected) and
+        `TransientSendError` (with the platform's `retry_after`, if any) when the platform is
+        down, slow or answers 429/5xx: then the caller waits and tries again. With `attempts` > 1,
+        such a hiccup is first retried here a few times."""
         for attempt in range(1, attempts + 1):
             try:
                 await self.call("getMe")
                 return
             except ZaloApiError as exc:
-                error = classify(exc)
                 if exc.error_code == 401 or exc.status == 401:
                     raise ChannelError("Zalo: Unauthorized (the Bot API rejected the token)") from exc
-                if isinstance(error, PermanentSendError) or attempt == attempts:
+                error = classify(exc)
+                if isinstance(error, PermanentSendError):
                     raise ChannelError(error.reason) from exc
-                await asyncio.sleep(error.retry_after or min(2.0 ** (attempt - 1), 10.0))
-            except TransientSendError as exc:
                 if attempt == attempts:
-                    raise ChannelError(exc.reason) from exc
+                    raise error from exc
+                await asyncio.sleep(error.retry_after or min(2.0 ** (attempt - 1), 10.0))
+            except TransientSendError:
+                if attempt == attempts:
+                    raise
                 await asyncio.sleep(min(2.0 ** (attempt - 1), 10.0))
 
     async def send(self, chat_id: str, message: OutgoingMessage) -> SentMessage:

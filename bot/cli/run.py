@@ -7,6 +7,8 @@ import logging
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.channels import redact
 from bot.cli.app import app
@@ -27,6 +29,7 @@ from bot.engine.messages import (
 )
 from bot.engine.readiness import Missing
 from bot.engine.runner import ChannelStartError, RunOptions, run_engine
+from bot.settings import Settings
 
 
 @app.command("run")
@@ -50,8 +53,7 @@ def run_command(
         # Their INFO lines (every migration step, every job added) bury what the bot says.
         for chatty in ("alembic", "apscheduler", "httpx", "httpcore"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
-    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.zalo_bot_token) if s]
-    redact.install(secrets)
+    redact.install(_secrets(settings))
     url = settings.database_url
     engine = open_database(url, language)
     with database_errors(url, language):
@@ -91,3 +93,22 @@ def run_command(
     out.print(
         render(language, STOPPED, sent=stats.sent, retried=stats.retried, failed=stats.failed), markup=False
     )
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """What must never reach the log, at any level: the bot tokens, the webhook secrets (PTB logs
+    setWebhook's parameters at DEBUG) and the database password."""
+    given = (
+        settings.telegram_bot_token,
+        settings.zalo_bot_token,
+        settings.telegram_webhook_secret,
+        settings.zalo_webhook_secret,
+    )
+    secrets = [value.get_secret_value().strip() for value in given if value is not None]
+    try:
+        password = make_url(settings.database_url).password
+    except ArgumentError:
+        password = None
+    if password:
+        secrets.append(str(password))
+    return [secret for secret in secrets if secret]

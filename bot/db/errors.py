@@ -41,3 +41,13 @@ def describe(exc: BaseException, url: str, lang: str) -> str | None:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
         return render(lang, CANNOT_CONNECT, url=shown, detail=detail)
     return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that waiting can cure: the connection dropped or could not be made (a
+    restart, a failover, a pooler blip), the server is starting or shutting down, a lock or the
+    pool timed out. Configuration mistakes (a wrong URL, a missing driver, a newer schema) are
+    caught before the bot starts, so whatever the running bot meets of this kind is transient."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+    return isinstance(exc, sa.exc.DisconnectionError | sa.exc.TimeoutError)

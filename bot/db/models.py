@@ -434,3 +434,22 @@ class Invite(SQLModel, table=True):
     expires_at: dt.datetime = _moment(nullable=False)
     used_at: dt.datetime | None = _moment(nullable=True)
     binding_id: int | None = Field(default=None, foreign_key="chat_bindings.id")
+
+
+# --- Flood limits shared by the processes of one database (bot.outbox.shared_limits) -------------
+
+
+class FloodSlot(SQLModel, table=True):
+    """One slot of a platform's flood limit (e.g. one of Telegram's 30 messages a second for a
+    token): taken when a send starts, free again one period after the platform answered. Every
+    process on a PostgreSQL database takes its slots here, so together they stay within the limit.
+    Slot -1 of a gate holds the platform's own "retry after" pause."""
+
+    __tablename__ = "flood_slots"
+
+    gate: str = Field(primary_key=True)
+    """`<channel>:<token fingerprint>:all`, `…:chat:<chat id>` or `…:group:<chat id>`."""
+    slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    free_at: dt.datetime = _moment(nullable=False)
+    holder: str | None = None
+    """Who holds the slot while a send is on the wire; only they free it early."""

@@ -9,10 +9,14 @@ Guarantees:
   on PostgreSQL its candidate rows are picked with `FOR UPDATE SKIP LOCKED`), so two workers —
   in one process or many, on one machine or several — never hold the same row, and a worker
   marks a row sent only while it still holds the lease (`claimed_by` = its id). The one
-  duplicate left is a crash (or a lost connection to the database) *after* the platform
-  accepted the message and *before* our commit of `sent`: the row is then sent again when its
-  lease expires. Chat platforms have no idempotency key on sendMessage, so no client can close
-  that window; it is as small as one HTTP answer plus one commit.
+  duplicate left is a crash *after* the platform accepted the message and *before* our commit of
+  `sent` (or a database outage there that outlasts the lease: the mark is retried until the
+  database answers, and is lost only if another worker claimed the row first): the row is then
+  sent again when its lease expires. Chat platforms have no idempotency key on sendMessage, so no
+  client can close that window; it is as small as one HTTP answer plus one commit.
+- **Carries on through database outages.** Every statement runs through `bot.db.reconnect`:
+  a dropped connection is waited out with backoff, then the work runs again (each piece is one
+  transaction, so a retry never sees half of an earlier one).
 - **No flood after downtime.** On start, of the reminders that fell due while the bot was down,
   only the latest per (deadline, person) goes out, marked `late`; the older ones are cancelled
   ("đã có nhắc mới hơn").

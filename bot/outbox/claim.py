@@ -145,17 +145,24 @@ def mark_final(
         )
 
 
-def renew_leases(engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta) -> int:
-    """Extend the lease of every row `worker` still holds (it is alive and working on them)."""
-    statement = (
-        sa.update(outbox)
-        .where(
-            outbox.c.claimed_by == worker,
-            outbox.c.state == OutboxState.SENDING,
-            outbox.c.lease_expires_at >= now,
-        )
-        .values(lease_expires_at=now + lease)
+def renew_leases(
+    engine: Engine, worker: str, now: dt.datetime, lease: dt.timedelta, ids: list[int] | None = None
+) -> int:
+    """Extend the lease of every row `worker` still holds (it is alive and working on them).
+
+    With `ids`, only those: a claim whose commit went through while the connection died before
+    the answer leaves rows claimed in this worker's name that it never learnt of; they must run
+    out and go to the next claim, not be renewed for ever."""
+    condition = sa.and_(
+        outbox.c.claimed_by == worker,
+        outbox.c.state == OutboxState.SENDING,
+        outbox.c.lease_expires_at >= now,
     )
+    if ids is not None:
+        if not ids:
+            return 0
+        condition = sa.and_(condition, outbox.c.id.in_(ids))
+    statement = sa.update(outbox).where(condition).values(lease_expires_at=now + lease)
     with engine.begin() as connection:
         return connection.execute(statement).rowcount
 

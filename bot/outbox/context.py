@@ -32,6 +32,8 @@ class Binding:
     channel: str
     chat_id: str
     bound_at: dt.datetime
+    blocked_at: dt.datetime | None = None
+    """The platform said the bot is blocked or the chat is gone; kept so the row's reason says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +119,20 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
         people = sorted({row.person_id for row in rows})
         bindings: dict[str, list[Binding]] = defaultdict(list)
         if people:
+            # Blocked chats too: a person whose only chat blocked the bot gets that as the reason,
+            # not "no chat registered".
             found = connection.execute(
                 sa.select(
-                    chats.c.id, chats.c.person_id, chats.c.channel, chats.c.chat_id, chats.c.bound_at
-                ).where(chats.c.person_id.in_(people), chats.c.blocked_at.is_(None))
+                    chats.c.id,
+                    chats.c.person_id,
+                    chats.c.channel,
+                    chats.c.chat_id,
+                    chats.c.bound_at,
+                    chats.c.blocked_at,
+                ).where(chats.c.person_id.in_(people))
             )
             for b in found:
-                bindings[b.person_id].append(Binding(b.id, b.channel, b.chat_id, b.bound_at))
+                bindings[b.person_id].append(Binding(b.id, b.channel, b.chat_id, b.bound_at, b.blocked_at))
     contexts: dict[int, ReminderContext] = {}
     for row in rows:
         contexts[row.id] = ReminderContext(
@@ -161,8 +170,9 @@ CHANNEL_PREFERENCE = ("telegram", "zalo", "console")
 
 
 def choose_binding(bindings: Sequence[Binding], available: Sequence[str]) -> Binding | None:
-    """The most recently bound chat on the most preferred channel this process can send on."""
-    usable = [b for b in bindings if b.channel in available]
+    """The most recently bound chat on the most preferred channel this process can send on
+    (blocked chats never)."""
+    usable = [b for b in bindings if b.channel in available and b.blocked_at is None]
     if not usable:
         return None
 

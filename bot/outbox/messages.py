@@ -12,6 +12,8 @@ DOMAIN = "reminders"
 
 def N_(message: str) -> str:
     return message
+
+
 render = renderer(DOMAIN)
 
 
@@ -22,3 +24,7 @@ CHANNEL_NOT_RUNNING = N_(
 TOO_MANY_ATTEMPTS = N_("đã thử {attempts} lần không gửi được; lỗi cuối: {error}")
 OCCURRENCE_CLOSED = N_("hạn này đã khép lại ({state}): không cần nhắc nữa")
 UNEXPECTED = N_("lỗi không lường trước khi gửi: {error}")
+CHAT_BLOCKED = N_(
+    "người nhận đã chặn bot hoặc không còn cuộc trò chuyện trên {channels} (từ {since}): không gửi nữa; "
+    "cần đăng ký lại bằng mã mời mới (nhacviec invite)"
+)

@@ -10,6 +10,10 @@ answered, so a send that starts after a slot is free can never arrive early: no 
 the jitter, at a cost of one round trip per period. Measured with `benchmarks/dispatch.py
 --ptb-limiter` (3,000 reminders to 300 chats, loopback fake enforcing 30/s and 1/s per chat):
 these gates 29.7 messages/s and no 429; `AIORateLimiter` 25.1/s and 617 answers 429.
+
+`FloodControl` keeps the gates in this process. Several processes sending with one token share
+them through PostgreSQL (`bot.outbox.shared_limits`, the same rules on slots kept in a table);
+both are a `FloodGate` to the dispatcher.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import asyncio
 import bisect
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,18 @@ class RateLimits:
     @property
     def unlimited(self) -> bool:
         return not (self.per_second or self.chat_interval or self.group_per_minute)
+
+
+class FloodGate(Protocol):
+    """What the dispatcher needs of a channel's flood control."""
+
+    def slot(self, chat_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold the right to send one message to `chat_id` for the duration of the block."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """The platform answered 429 with `retry_after`: no new message starts for `seconds`."""
+        ...
 
 
 class Window:
@@ -95,6 +112,10 @@ class FloodControl:
 
     def pause(self, seconds: float) -> None:
         self._overall.pause(seconds)
+
+    def gates(self, chat_id: str) -> list[Window]:
+        """The windows a message to `chat_id` passes, in the order they are taken."""
+        return self._gates(chat_id)
 
     def _gates(self, chat_id: str) -> list[Window]:
         gates: list[Window] = []

@@ -32,6 +32,22 @@ YAML_ESCAPE = N_(
     "hoặc viết «\\\\» thay cho «\\»."
 )
 YAML_OTHER = N_("lỗi cú pháp YAML ({problem}). Kiểm tra thụt lề, dấu «:» và dấu ngoặc ở dòng này.")
+YAML_ALIAS_LOOP = N_(
+    "bí danh «*{alias}» nằm ngay trong giá trị mà nó trỏ tới («&{alias}»), nên không bao giờ kết thúc. "
+    "Bỏ bí danh này hoặc viết thẳng giá trị ra."
+)
+YAML_ALIAS_TOO_MANY = N_(
+    "các bí danh (*…) trong tệp bung ra quá {limit} giá trị, vượt giới hạn ở «*{alias}» này. "
+    "Viết thẳng các giá trị thay cho bí danh."
+)
+YAML_TOO_DEEP = N_(
+    "các mục lồng nhau quá {limit} cấp. Kế hoạch chỉ cần vài cấp (tasks → mục → khóa → danh sách): "
+    "kiểm tra dấu ngoặc, thụt lề và bí danh (*…) ở đây."
+)
+FILE_TOO_LARGE = N_(
+    "tệp quá lớn ({size} MB); mỗi tệp tối đa {limit} MB. Kiểm tra xem đây có đúng là tệp kế hoạch "
+    "hay danh bạ không, hoặc tách thành nhiều tệp."
+)
 UNREADABLE = N_("không đọc được tệp ({detail}). Lưu lại tệp dạng văn bản với bảng mã UTF-8.")
 NOT_FOUND = N_("không tìm thấy tệp hay thư mục này. Kiểm tra lại đường dẫn.")
 NO_DIRECTORY = N_(
@@ -144,3 +160,10 @@ FREQ_MONTHLY = N_("hằng tháng")
 FREQ_QUARTERLY = N_("hằng quý")
 FREQ_SEMIANNUAL = N_("6 tháng")
 FREQ_ANNUAL = N_("hằng năm")
+
+# --- size caps (bot.plans.model) ----------------------------------------------------------------
+TEXT_TOO_LONG = N_(
+    "giá trị dài {length} ký tự, quá giới hạn {limit} ký tự («{start}…»). Rút gọn lại; phần chi tiết "
+    "để trong văn bản gốc."
+)
+LIST_TOO_LONG = N_("có {count} mục, quá giới hạn {limit} mục. Bỏ bớt các mục thừa.")

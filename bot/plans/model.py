@@ -17,6 +17,20 @@ from bot.db.roles import Role
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
+# Bounds on what a clerk may write. Real documents stay far below them (the longest seed title is
+# about 1,200 characters); they exist so that a mistaken or hostile file is refused at once, with
+# the limit named, instead of being copied into every reminder and digest or planning for minutes.
+MAX_TITLE = 4000
+"""Characters in a title or a text (a task's title, a target's or a report's text)."""
+MAX_TEXT = 1000
+"""Characters in any other text value (names, numbers, timing phrases, references, notes)."""
+MAX_WORKING_DAYS = 250
+"""Working days in one policy number (`before`, `overdue_every`, `escalate_after`): about a year."""
+MAX_BEFORE = 20
+"""Reminders before a deadline (entries of `before`)."""
+MAX_OVERDUE = 50
+"""Overdue nags of one deadline (`overdue_max`)."""
+
 
 def _parse_date(value: Any) -> Any:
     """Clerks copy dates as printed (`10/01/2017`); ISO (`2017-01-10`) works as well."""
@@ -45,20 +59,25 @@ Names = Annotated[list[str], BeforeValidator(_one_or_many)]
 class StrictModel(BaseModel):
     """Unknown keys are errors: a misspelt key must never be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=MAX_TEXT)
+
+
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+WorkingDays = Annotated[int, Field(ge=0, le=MAX_WORKING_DAYS)]
+"""A number of working days in a reminder policy."""
 
 
 class ReminderPolicyOverride(StrictModel):
     """Any subset of the reminder policy; unset fields inherit (defaults → plan → unit)."""
 
-    before: list[int] | None = None
+    before: list[WorkingDays] | None = Field(default=None, max_length=MAX_BEFORE)
     """Working days before the effective deadline, e.g. [7, 3, 1, 0] (0 = on the day)."""
     send_at: dt.time | None = None
     """Local send hour, e.g. 08:00."""
-    overdue_every: int | None = Field(default=None, ge=1)
+    overdue_every: int | None = Field(default=None, ge=1, le=MAX_WORKING_DAYS)
     """Working days between two overdue nags."""
-    overdue_max: int | None = Field(default=None, ge=0)
-    escalate_after: int | None = Field(default=None, ge=0)
+    overdue_max: int | None = Field(default=None, ge=0, le=MAX_OVERDUE)
+    escalate_after: WorkingDays | None = None
     """Working days overdue before the leader in charge and the monitoring office are told."""
     notify_support: bool | None = None
     """Whether supporting units are reminded too."""
@@ -93,7 +112,7 @@ class Directory(StrictModel):
 class Task(StrictModel):
     id: str = Field(min_length=1)
     """The document's own numbering, e.g. `III.2.c`."""
-    title: str = Field(min_length=1)
+    title: Title
     lead: str | None = None
     support: Names = []
     leader: str | None = None
@@ -108,7 +127,7 @@ class Task(StrictModel):
 
 class Target(StrictModel):
     id: str = Field(min_length=1)
-    text: str = Field(min_length=1)
+    text: Title
     horizon: str | None = None
     """The timing as written: `Đến năm 2030`, `Hằng năm`."""
     lead: str | None = None
@@ -119,7 +138,7 @@ class Target(StrictModel):
 
 class Reporting(StrictModel):
     id: str = Field(min_length=1)
-    text: str = Field(min_length=1)
+    text: Title
     """What is reported, as written."""
     who: Names = Field(min_length=1)
     """Units that report."""
@@ -135,7 +154,7 @@ class Plan(StrictModel):
     issuer: str = Field(min_length=1)
     number: str = Field(min_length=1)
     issued: Date
-    title: str = Field(min_length=1)
+    title: Title
     source: str | None = None
     monitor: str | None = None
     """The unit that follows the plan and compiles reports (usually the office)."""

@@ -102,8 +102,13 @@ def _choices(root: type[BaseModel], loc: Loc) -> str:
     return ""
 
 
+SHOWN_LIMIT = 80
+"""Characters of a wrong value quoted back: enough to find it, never a whole pasted document."""
+
+
 def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    return text if len(text) <= SHOWN_LIMIT else f"{text[:SHOWN_LIMIT]}…"
 
 
 def _unknown_key(lang: str, key: str, allowed: list[str]) -> tuple[str, dict[str, object]]:
@@ -146,11 +151,20 @@ def _issue(error: ErrorDetails, root: type[BaseModel], doc: YamlDoc, prefix: Loc
         return YamlIssue("wrong-value", loc, position, _CUSTOM[kind], {**ctx, "value": _shown(value)})
     if kind == "greater_than_equal":
         return YamlIssue(
-            "wrong-value", loc, position, msg.TOO_SMALL, {"value": value, "minimum": ctx.get("ge")}
+            "wrong-value", loc, position, msg.TOO_SMALL, {"value": _shown(value), "minimum": ctx.get("ge")}
         )
     if kind == "less_than_equal":
         return YamlIssue(
-            "wrong-value", loc, position, msg.TOO_LARGE, {"value": value, "maximum": ctx.get("le")}
+            "wrong-value", loc, position, msg.TOO_LARGE, {"value": _shown(value), "maximum": ctx.get("le")}
+        )
+    if kind == "string_too_long":  # never echo the value: it may be megabytes
+        text = str(value)
+        values = {"length": len(text), "limit": ctx.get("max_length"), "start": text[:40].rstrip()}
+        return YamlIssue("wrong-value", loc, position, msg.TEXT_TOO_LONG, values)
+    if kind == "too_long":
+        count = ctx.get("actual_length") or (len(value) if isinstance(value, list) else "?")
+        return YamlIssue(
+            "wrong-value", loc, position, msg.LIST_TOO_LONG, {"count": count, "limit": ctx.get("max_length")}
         )
     if kind == "list_type":
         return YamlIssue("wrong-type", loc, position, msg.NOT_A_LIST)
@@ -164,7 +178,7 @@ def _issue(error: ErrorDetails, root: type[BaseModel], doc: YamlDoc, prefix: Loc
             loc,
             position,
             msg.BAD_ID,
-            {"value": value, "suggestion": slugify(str(value)) or "ma-don-vi"},
+            {"value": _shown(value), "suggestion": slugify(_shown(value)) or "ma-don-vi"},
         )
     if kind == "enum":
         return YamlIssue(
@@ -172,7 +186,7 @@ def _issue(error: ErrorDetails, root: type[BaseModel], doc: YamlDoc, prefix: Loc
             loc,
             position,
             msg.BAD_CHOICE,
-            {"value": value, "allowed": _choices(root, tuple(error["loc"]))},
+            {"value": _shown(value), "allowed": _choices(root, tuple(error["loc"]))},
         )
     return YamlIssue(
         "wrong-value", loc, position, msg.BAD_VALUE, {"value": _shown(value), "detail": error["msg"]}
