@@ -28,6 +28,12 @@ BAD_TIMEZONE = N_("không phải múi giờ IANA (ví dụ: Asia/Ho_Chi_Minh)")
 NO_FOLDER = N_("thư mục {folder} không tồn tại; tạo thư mục đó hoặc sửa DATABASE_URL")
 BAD_LEVEL = N_("chọn một trong {levels}")
 NOT_ONE_OF = N_("chỉ nhận {expected}")
+NOT_WHOLE = N_("phải là một số nguyên")
+NOT_NUMBER = N_("phải là một số")
+NOT_YES_NO = N_("phải là true hoặc false")
+AT_LEAST = N_("không được nhỏ hơn {ge}")
+ABOVE = N_("phải lớn hơn {gt}")
+AT_MOST = N_("không được lớn hơn {le}")
 LEASE_TOO_SHORT = N_(
     "phải lớn hơn TELEGRAM_TIMEOUT_SECONDS + 2 ({minimum:g}): một lần gửi phải xong trước khi hết hạn giữ tin"
 )
@@ -36,6 +42,13 @@ OWN_ERRORS = {
     "sqlite_folder": NO_FOLDER,
     "log_level": BAD_LEVEL,
     "literal_error": NOT_ONE_OF,
+    "int_parsing": NOT_WHOLE,
+    "int_from_float": NOT_WHOLE,
+    "float_parsing": NOT_NUMBER,
+    "bool_parsing": NOT_YES_NO,
+    "greater_than_equal": AT_LEAST,
+    "greater_than": ABOVE,
+    "less_than_equal": AT_MOST,
     "lease": LEASE_TOO_SHORT,
 }
 

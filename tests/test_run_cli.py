@@ -103,11 +103,13 @@ def test_a_wrong_token_stops_at_start_with_what_to_check(
     assert "Đang chạy" not in result.stdout and "Running" not in result.stdout
 
 
-def test_an_unreachable_database_is_explained(tmp_path: Path) -> None:
+def test_a_database_in_a_missing_folder_is_a_setting_to_fix(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}"
     result = run_once(run_env(url), tmp_path)
-    assert result.returncode == 1
-    assert "Không kết nối được cơ sở dữ liệu" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"thư mục {tmp_path / 'missing-folder'} không tồn tại" in result.stderr
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_sigterm_stops_cleanly_and_gives_back_the_leases(
@@ -154,8 +156,8 @@ def test_at_start_the_planner_runs_on_the_database(sqlite: tuple[str, Engine], t
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("vi", "OUTBOX_LEASE_SECONDS=3 phải lớn hơn TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
-        ("en", "OUTBOX_LEASE_SECONDS=3 must be greater than TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
+        ("vi", "OUTBOX_LEASE_SECONDS=3: phải lớn hơn TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
+        ("en", "OUTBOX_LEASE_SECONDS=3: must be greater than TELEGRAM_TIMEOUT_SECONDS + 2 (12)"),
     ],
 )
 def test_a_lease_shorter_than_a_send_is_refused_with_the_settings_to_fix(
@@ -181,4 +183,5 @@ def test_a_malformed_engine_setting_is_named(tmp_path: Path) -> None:
         [*NHACVIEC, "run", "--once"], env=env, cwd=tmp_path, text=True, capture_output=True, timeout=120
     )
     assert result.returncode == 2
-    assert "Cài đặt không hợp lệ (trong tệp .env hoặc biến môi trường): OUTBOX_BATCH:" in result.stderr
+    assert "Cài đặt không hợp lệ (trong tệp .env hoặc biến môi trường):" in result.stderr
+    assert "OUTBOX_BATCH='nhiều': phải là một số nguyên" in result.stderr

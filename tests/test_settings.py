@@ -64,7 +64,7 @@ def test_an_unknown_time_zone_is_refused_with_an_example(monkeypatch: pytest.Mon
         ("NHACVIEC_LANGUAGE", "fr", "NHACVIEC_LANGUAGE='fr'"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD'"),
         ("OUTBOX_LEASE_SECONDS", "5", "OUTBOX_LEASE_SECONDS=5"),
-        ("TELEGRAM_WEBHOOK_PORT", "99999", "TELEGRAM_WEBHOOK_PORT='99999'"),
+        ("TELEGRAM_WEBHOOK_PORT", "99999", "TELEGRAM_WEBHOOK_PORT='99999': không được lớn hơn 65535"),
     ],
 )
 def test_a_wrong_setting_is_one_line_that_names_it(
