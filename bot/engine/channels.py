@@ -3,14 +3,17 @@ them, from the settings."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.channels.console_receive import ConsoleReceiver
 from bot.channels.events import Conversation, IncomingEvent, Reply
 from bot.channels.receiving import Listening, UpdateReceiver, Webhook
 from bot.channels.telegram import TelegramChannel
@@ -23,6 +26,7 @@ from bot.engine.root import Root
 from bot.outbox.dispatcher import DispatchConfig
 from bot.outbox.ratelimit import FloodGate, RateLimits
 from bot.outbox.shared_limits import SharedFloodControl, token_scope
+from bot.reminders.materialize import extend_horizon
 from bot.settings import Settings
 
 
@@ -133,7 +137,29 @@ def receivers(root: Root, engine: Engine, database: Reconnecting | None = None) 
     return [
         TelegramReceiver(conversation, telegram, clock=root.clock, lang=root.lang),
         ZaloReceiver(conversation, zalo, clock=root.clock, lang=root.lang),
+        ConsoleReceiver(
+            conversation,
+            engine=engine,
+            clock=root.clock,
+            stream=sys.stdin,
+            lang=root.lang,
+            after_binding=lambda: _plan_console_reminders(engine, root),
+        ),
     ]
+
+
+def _plan_console_reminders(engine: Engine, root: Root) -> None:
+    """Directory people just got console chats: plan their reminders now, not at tomorrow's job."""
+    with Session(engine) as session:
+        extend_horizon(
+            session,
+            root.clock.now(),
+            calendar=root.calendar,
+            defaults=root.defaults,
+            tz=root.settings.tz,
+            horizon_months=root.settings.horizon_months,
+        )
+        session.commit()
 
 
 def _webhook(url: str | None, secret: str, listen: str, port: int) -> Webhook | None:
