@@ -47,6 +47,9 @@ PLAN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DIRECTORY_FOLDER = "directory"
 PLAN_SECTIONS = ("tasks", "targets", "reporting")
 LIST_SEPARATORS = re.compile(r"[,;]")
+MAX_FILE_MB = 4
+"""The largest plan or directory file read (the largest seed plan is under 0.1 MB): a bigger file
+is a mistake, and reading it would cost memory and time out of proportion."""
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -62,7 +65,8 @@ class Problem:
     code: str
     """Stable id. Errors: yaml-syntax, duplicate-key, unknown-key, missing-key, empty-value,
     wrong-type, wrong-value, bad-id, unknown-unit, unknown-person, duplicate-id, duplicate-name,
-    empty-plan, empty-file, bad-plan-id, duplicate-plan-id, unreadable, not-found, no-directory.
+    empty-plan, empty-file, bad-plan-id, duplicate-plan-id, unreadable, not-found, no-directory,
+    too-large, yaml-limit (aliases expanding too far, values nested too deep).
     Warnings: timing-none, timing-ambiguous, due-before-issued, task-unassigned."""
     message: str
 
@@ -143,6 +147,12 @@ def _yaml_files(folder: Path) -> list[Path]:
 def _read(path: Path, report: _Report) -> YamlDoc | None:
     """The file's YAML with positions; None (and a problem) when it cannot be used at all."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_MB * 1024 * 1024:
+            shown = f"{size / (1024 * 1024):.1f}"
+            message = msg.render(report.lang, msg.FILE_TOO_LARGE, size=shown, limit=MAX_FILE_MB)
+            report.problems.append(_whole(path, "too-large", message))
+            return None
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         report.problems.append(

@@ -12,20 +12,22 @@ it when the YAML brings them back. Rows whose content did not change are not tou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from bot.db import models as db
 from bot.db.messages import UNKNOWN_PERSON, UNKNOWN_UNIT, render
-from bot.deadlines import parse_deadline
-from bot.deadlines.model import Deadline, Kind
 from bot.plans import model
+from bot.plans.sync_items import CHUNK, Deadlines, ItemWriter, Outcome, PlanItems
 from bot.workcal import WorkCalendar
+
+__all__ = ["Counts", "Outcome", "SyncError", "SyncReport", "sync_workspace"]
 
 
 class LoadedPlanLike(Protocol):
@@ -92,14 +94,6 @@ class SyncError(Exception):
         self.messages = messages
 
 
-class Outcome(Enum):
-    ADDED = "added"
-    UPDATED = "updated"
-    ARCHIVED = "archived"
-    RESTORED = "restored"
-    UNCHANGED = "unchanged"
-
-
 def sync_workspace(
     session: Session,
     workspace: WorkspaceLike,
@@ -124,8 +118,7 @@ def sync_workspace(
         raise SyncError(problems)
     syncer = _Syncer(session, now, calendar)
     syncer.directory(workspace.directory)
-    for loaded in sorted(workspace.plans.values(), key=lambda loaded: loaded.id):
-        syncer.plan(loaded)
+    syncer.plans(sorted(workspace.plans.values(), key=lambda loaded: loaded.id))
     if archive_missing_plans:
         syncer.archive_plans_except({loaded.id for loaded in workspace.plans.values()})
     session.flush()
@@ -171,14 +164,13 @@ def _reference_problems(workspace: WorkspaceLike, lang: str) -> list[str]:
 
 
 Row = TypeVar("Row", bound=db.Tracked)
-Link = TypeVar("Link", bound=SQLModel)
 
 
 class _Syncer:
     def __init__(self, session: Session, now: dt.datetime, calendar: WorkCalendar) -> None:
         self.session = session
         self.now = now
-        self.calendar = calendar
+        self.deadlines = Deadlines(calendar)
         self.report = SyncReport()
         self.people_ids: set[str] = set()
 
@@ -226,104 +218,49 @@ class _Syncer:
 
     # Plans -------------------------------------------------------------------------------------
 
-    def plan(self, loaded: LoadedPlanLike) -> None:
-        plan = loaded.plan
-        values = {
-            "path": str(loaded.path),
-            "issuer": plan.issuer,
-            "number": plan.number,
-            "issued": plan.issued,
-            "title": plan.title,
-            "source": plan.source,
-            "monitor_unit_id": plan.monitor,
-            "reminders": _policy(plan.reminders),
-        }
-        row, outcome = self._upsert(self.session.get(db.Plan, loaded.id), db.Plan, {"id": loaded.id}, values)
+    def plans(self, plans: Sequence[LoadedPlanLike]) -> None:
+        """The plan rows and their digest recipients (a few hundred: the ORM), then their items
+        (tens of thousands: in bulk, `bot.plans.sync_items`)."""
+        ids = [loaded.id for loaded in plans]
+        rows: dict[str, db.Plan] = {}
+        recipients: dict[str, dict[str, db.PlanDigestRecipient]] = defaultdict(dict)
+        for chunk in _chunks(ids):
+            rows.update(
+                (row.id, row) for row in self.session.exec(select(db.Plan).where(col(db.Plan.id).in_(chunk)))
+            )
+            links = self.session.exec(
+                select(db.PlanDigestRecipient).where(col(db.PlanDigestRecipient.plan_id).in_(chunk))
+            )
+            for link in links:
+                recipients[link.plan_id][link.person_id] = link
+        outcomes: dict[str, Outcome] = {}
+        for loaded in plans:
+            plan = loaded.plan
+            values = {
+                "path": str(loaded.path),
+                "issuer": plan.issuer,
+                "number": plan.number,
+                "issued": plan.issued,
+                "title": plan.title,
+                "source": plan.source,
+                "monitor_unit_id": plan.monitor,
+                "reminders": _policy(plan.reminders),
+            }
+            rows[loaded.id], outcomes[loaded.id] = self._upsert(
+                rows.get(loaded.id), db.Plan, {"id": loaded.id}, values
+            )
+        self.session.flush()  # the plan rows first: the recipients and items point at them
+        for loaded in plans:
+            if self._recipients(loaded.id, recipients[loaded.id], set(loaded.plan.digest_to)):
+                outcomes[loaded.id] = self._bump(rows[loaded.id], outcomes[loaded.id])
+        self.report.plans.add(outcomes.values())
         self.session.flush()
-        if self._links(db.PlanDigestRecipient, "plan_id", loaded.id, "person_id", set(plan.digest_to)):
-            outcome = self._bump(row, outcome)
-        self.report.plans.add([outcome])
 
-        self._tasks(loaded.id, plan)
-        self._targets(loaded.id, plan)
-        self._reporting(loaded.id, plan)
-
-    def _tasks(self, plan_id: str, plan: model.Plan) -> None:
-        rows = {
-            task.key: task for task in self.session.exec(select(db.Task).where(db.Task.plan_id == plan_id))
-        }
-        outcomes: dict[str, Outcome] = {}
-        for position, task in enumerate(plan.tasks, 1):
-            leader_is_person = task.leader is not None and task.leader in self.people_ids
-            values: dict[str, Any] = {
-                "position": position,
-                "title": task.title,
-                "lead_unit_id": task.lead,
-                "leader_person_id": task.leader if leader_is_person else None,
-                "leader_text": None if leader_is_person else task.leader,
-                "timing": task.timing,
-                "due_explicit": task.due,
-                "product": task.product,
-                **self._deadline(task.timing, task.due, plan.issued),
-            }
-            row, outcomes[task.id] = self._upsert(
-                rows.get(task.id), db.Task, {"plan_id": plan_id, "key": task.id}, values
-            )
-            rows[task.id] = row
-            self.session.flush()
-            if self._links(db.TaskSupportUnit, "task_id", row.id, "unit_id", set(task.support)):
-                outcomes[task.id] = self._bump(row, outcomes[task.id])
-        self._archive_missing(rows, {task.id for task in plan.tasks}, outcomes)
-        self.report.tasks.add(outcomes.values())
-
-    def _targets(self, plan_id: str, plan: model.Plan) -> None:
-        rows = {
-            target.key: target
-            for target in self.session.exec(select(db.Target).where(db.Target.plan_id == plan_id))
-        }
-        outcomes: dict[str, Outcome] = {}
-        for position, target in enumerate(plan.targets, 1):
-            horizon = self._interpret(target.horizon, None, plan.issued)
-            values: dict[str, Any] = {
-                "position": position,
-                "text": target.text,
-                "horizon": target.horizon,
-                "horizon_due": horizon.due if horizon.kind is Kind.ONCE else None,
-                "lead_unit_id": target.lead,
-                "leader_person_id": target.leader if target.leader in self.people_ids else None,
-                "leader_text": None if target.leader in self.people_ids else target.leader,
-            }
-            row, outcomes[target.id] = self._upsert(
-                rows.get(target.id), db.Target, {"plan_id": plan_id, "key": target.id}, values
-            )
-            rows[target.id] = row
-            self.session.flush()
-            if self._links(db.TargetSupportUnit, "target_id", row.id, "unit_id", set(target.support)):
-                outcomes[target.id] = self._bump(row, outcomes[target.id])
-        self._archive_missing(rows, {target.id for target in plan.targets}, outcomes)
-        self.report.targets.add(outcomes.values())
-
-    def _reporting(self, plan_id: str, plan: model.Plan) -> None:
-        table = db.ReportingObligation
-        rows = {row.key: row for row in self.session.exec(select(table).where(table.plan_id == plan_id))}
-        outcomes: dict[str, Outcome] = {}
-        for position, reporting in enumerate(plan.reporting, 1):
-            values: dict[str, Any] = {
-                "position": position,
-                "text": reporting.text,
-                "to_unit_id": reporting.to,
-                "cycle": reporting.cycle,
-                **self._deadline(reporting.cycle, None, plan.issued),
-            }
-            row, outcomes[reporting.id] = self._upsert(
-                rows.get(reporting.id), table, {"plan_id": plan_id, "key": reporting.id}, values
-            )
-            rows[reporting.id] = row
-            self.session.flush()
-            if self._links(db.ReportingUnit, "reporting_id", row.id, "unit_id", set(reporting.who)):
-                outcomes[reporting.id] = self._bump(row, outcomes[reporting.id])
-        self._archive_missing(rows, {reporting.id for reporting in plan.reporting}, outcomes)
-        self.report.reporting.add(outcomes.values())
+        items = [PlanItems(loaded.id, loaded.plan) for loaded in plans]
+        writer = ItemWriter(self.session, self.now, self.deadlines, self.people_ids)
+        self.report.tasks.add(writer.tasks(items))
+        self.report.targets.add(writer.targets(items))
+        self.report.reporting.add(writer.reporting(items))
 
     def archive_plans_except(self, plan_ids: set[str]) -> None:
         stale = self.session.exec(
@@ -332,49 +269,22 @@ class _Syncer:
         for plan in stale:
             plan.archived_at = self.now
             self.report.plans.archived += 1
-            for table, counts in (
-                (db.Task, self.report.tasks),
-                (db.Target, self.report.targets),
-                (db.ReportingObligation, self.report.reporting),
-            ):
-                children = self.session.exec(
-                    select(table).where(table.plan_id == plan.id, col(table.archived_at).is_(None))
+        stale_ids = [plan.id for plan in stale]
+        for model_class, counts in (
+            (db.Task, self.report.tasks),
+            (db.Target, self.report.targets),
+            (db.ReportingObligation, self.report.reporting),
+        ):
+            table: sa.Table = getattr(model_class, "__table__")  # noqa: B009 (SQLModel does not type it)
+            for chunk in _chunks(stale_ids):
+                result = self.session.execute(
+                    sa.update(table)
+                    .where(table.c.plan_id.in_(chunk), table.c.archived_at.is_(None))
+                    .values(archived_at=self.now)
                 )
-                for child in children:
-                    child.archived_at = self.now
-                    counts.archived += 1
+                counts.archived += _rowcount(result)
 
     # Helpers -----------------------------------------------------------------------------------
-
-    def _deadline(self, timing: str | None, explicit: dt.date | None, ref: dt.date) -> dict[str, Any]:
-        deadline = self._interpret(timing, explicit, ref)
-        recurrence = deadline.recurrence if deadline.kind is Kind.RECURRING else None
-        due = deadline.due if deadline.kind is Kind.ONCE else None
-        return {
-            "deadline_kind": deadline.kind,
-            "due": due,
-            "due_time": deadline.time if due is not None else None,
-            "effective_due": self.calendar.effective_deadline(due) if due is not None else None,
-            "deadline_start": deadline.start if due is not None else None,
-            "deadline_ambiguous": deadline.ambiguous,
-            "recurrence_freq": recurrence.freq if recurrence else None,
-            "recurrence_day": recurrence.day if recurrence else None,
-            "recurrence_months": (
-                ",".join(str(month) for month in recurrence.months)
-                if recurrence and recurrence.months
-                else None
-            ),
-            "recurrence_weekday": recurrence.weekday if recurrence else None,
-            "recurrence_window_start": recurrence.window_start if recurrence else None,
-        }
-
-    @staticmethod
-    def _interpret(text: str | None, explicit: dt.date | None, ref: dt.date) -> Deadline:
-        if explicit is not None:
-            return Deadline(kind=Kind.ONCE, due=explicit)
-        if text:
-            return parse_deadline(text, ref=ref)
-        return Deadline(kind=Kind.NONE)
 
     def _upsert(
         self, row: Row | None, table: type[Row], key: dict[str, Any], values: dict[str, Any]
@@ -402,22 +312,13 @@ class _Syncer:
         row.updated_at = self.now
         return Outcome.UPDATED if outcome is Outcome.UNCHANGED else outcome
 
-    def _links(
-        self, table: type[Link], owner_column: str, owner_id: object, other_column: str, wanted: set[str]
-    ) -> bool:
-        """Make the association rows of one owner exactly `wanted`; returns whether any changed."""
-        if owner_id is None:
-            raise ValueError("the owner row must be flushed first")
-        owner = getattr(table, owner_column)
-        current = {
-            getattr(link, other_column): link
-            for link in self.session.exec(select(table).where(owner == owner_id))
-        }
-        for other_id, link in current.items():
-            if other_id not in wanted:
+    def _recipients(self, plan_id: str, current: dict[str, db.PlanDigestRecipient], wanted: set[str]) -> bool:
+        """Make the plan's digest recipients exactly `wanted`; returns whether any changed."""
+        for person_id, link in current.items():
+            if person_id not in wanted:
                 self.session.delete(link)
-        for other_id in sorted(wanted - current.keys()):
-            self.session.add(table(**{owner_column: owner_id, other_column: other_id}))
+        for person_id in sorted(wanted - current.keys()):
+            self.session.add(db.PlanDigestRecipient(plan_id=plan_id, person_id=person_id))
         return wanted != current.keys()
 
     def _archive_missing(
@@ -427,6 +328,16 @@ class _Syncer:
             if key not in present and row.archived_at is None:
                 row.archived_at = self.now
                 outcomes[key] = Outcome.ARCHIVED
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _rowcount(result: Any) -> int:
+    count: int = result.rowcount
+    return count
 
 
 def _policy(policy: model.ReminderPolicyOverride | None) -> dict[str, Any] | None:

@@ -255,10 +255,9 @@ def _insert_reminders(
         messages = planner.messages(spec)
         candidates = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
         outbox_rows.extend(row for row in candidates if row["idempotency_key"] not in present)
+    # One call per batch of subjects: on PostgreSQL one COPY, on SQLite chunked inside.
     outbox = table(db.OutboxMessage)
-    for batch in chunked(outbox_rows, 5000):
-        added = insert_many_ignoring_duplicates(session, outbox, list(batch), "idempotency_key")
-        report.reminders_added += added
+    report.reminders_added += insert_many_ignoring_duplicates(session, outbox, outbox_rows, "idempotency_key")
 
 
 def series_kind(series: Series | None) -> OccurrenceKind | None:

@@ -1,0 +1,92 @@
+"""Every benchmark still runs: each script, at a tiny size, in a subprocess, prints its figures and
+exits 0 (so they never rot between the runs that measure). PostgreSQL is used when
+NHACVIEC_TEST_POSTGRES_URL is set, as in CI; otherwise SQLite only."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
+SEEDS = Path("/work/shared/seeds")
+
+
+def databases() -> list[str]:
+    if POSTGRES_URL:
+        return ["--databases", "sqlite,postgresql", "--postgres-url", POSTGRES_URL]
+    return ["--databases", "sqlite"]
+
+
+def run(script: str, *args: str, timeout: float = 600, exit_codes: tuple[int, ...] = (0,)) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=BENCHMARKS.parent,
+    )
+    assert result.returncode in exit_codes, (
+        f"{script} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    )
+    return result.stdout
+
+
+def each_database(output: str, pattern: str) -> None:
+    """`pattern` is printed once per database the benchmark ran on."""
+    found = re.findall(pattern, output)
+    assert len(found) == (2 if POSTGRES_URL else 1), output
+
+
+def test_sync() -> None:
+    output = run("sync.py", "--copies", "1", *databases())
+    assert re.search(r"YAML, 5 files: read_yaml [\d.]+ s CPU; PyYAML pure-Python SafeLoader [\d.]+ s", output)
+    each_database(output, r"plans sync, first [\d.]+ s \(CPU [\d.]+ s, peak \d+ MiB\); nothing changed")
+    if POSTGRES_URL:
+        assert "Ratio PostgreSQL / SQLite: first sync" in output
+
+
+def test_schedule() -> None:
+    output = run("schedule.py", "--tasks", "60", "--apscheduler-tasks", "20", *databases())
+    each_database(output, r"ratio \(reminders/s\): nhacviec is [\d.]+× faster")
+    each_database(output, r"second run \(idempotency\): 0 occurrences, 0 reminders added")
+
+
+def test_digest() -> None:
+    output = run("digest.py", "--units", "12", "--tasks", "60", "--updates", "120", *databases())
+    each_database(output, r"ratio naive / ours: [\d.]+×")
+    each_database(output, r"xlsx, ours: [\d.]+ s .* peak \d+ MB")
+    each_database(output, r"xlsx ratio before / ours: [\d.]+× the time")
+
+
+def test_startup() -> None:
+    output = run("startup.py", "--runs", "1")
+    assert re.search(r'nhacviec deadline --ref 2017-01-10 "quý II/2017": \d+ ms', output)
+    assert "30/06/2017" in output
+
+
+def test_deadlines() -> None:
+    output = run("deadlines.py", "--seconds", "0.05")
+    assert re.search(r"nhacviec phrases/s", output)
+
+
+def test_dispatch() -> None:
+    # dispatch.py exits 1 when its targets are missed, which a short run on a busy machine may do
+    # (90 messages to 90 chats usually meet them): the smoke asks that it runs to its figures.
+    output = run("dispatch.py", "--messages", "90", "--chats", "90", exit_codes=(0, 1))
+    assert "ratio nhacviec/naive" in output and re.search(r"targets \(.*\): (met|NOT met)", output)
+
+
+def test_import_accuracy() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))[:1]
+    if not seeds:
+        pytest.skip(f"no seed documents in {SEEDS}")
+    output = run("import_accuracy.py", str(seeds[0]))
+    assert "overall" in output
