@@ -23,7 +23,9 @@ def data_dir() -> Path:
 @pytest.fixture
 def postgres_url() -> str:
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need NHACVIEC_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            "PostgreSQL tests need NHACVIEC_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
     return POSTGRES_URL
 
 

@@ -41,7 +41,8 @@ def test_catalog_entries_are_translated_with_the_same_placeholders(po_path: Path
 def test_every_importer_message_has_an_english_translation() -> None:
     english = translations("en", importer_messages.DOMAIN)
     texts = [
-        value for name, value in vars(importer_messages).items()
+        value
+        for name, value in vars(importer_messages).items()
         if name.isupper() and name != "DOMAIN" and isinstance(value, str)
     ]
     assert len(texts) >= 10

@@ -20,11 +20,22 @@ NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 
 def make_task(session: Session) -> Task:
     session.add(Unit(id="so-ct", name="Sở Công Thương", created_at=NOW, updated_at=NOW))
-    session.add(Plan(id="kh", path="plans/kh.yaml", issuer="UBND tỉnh", number="1/KH",
-                     issued=dt.date(2017, 1, 10), title="Kế hoạch", created_at=NOW, updated_at=NOW))
+    session.add(
+        Plan(
+            id="kh",
+            path="plans/kh.yaml",
+            issuer="UBND tỉnh",
+            number="1/KH",
+            issued=dt.date(2017, 1, 10),
+            title="Kế hoạch",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+    )
     session.flush()
-    task = Task(plan_id="kh", key="1", position=1, title="Việc", lead_unit_id="so-ct",
-                created_at=NOW, updated_at=NOW)
+    task = Task(
+        plan_id="kh", key="1", position=1, title="Việc", lead_unit_id="so-ct", created_at=NOW, updated_at=NOW
+    )
     session.add(task)
     session.flush()
     return task
@@ -34,8 +45,15 @@ def test_the_latest_update_is_the_current_status(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         task = make_task(session)
         record_update(session, task, TaskStatus.IN_PROGRESS, at=NOW, source="telegram", percent=30)
-        record_update(session, task, TaskStatus.DONE, at=NOW + dt.timedelta(days=2), source="zalo",
-                      percent=100, note="Đã trình UBND tỉnh")
+        record_update(
+            session,
+            task,
+            TaskStatus.DONE,
+            at=NOW + dt.timedelta(days=2),
+            source="zalo",
+            percent=100,
+            note="Đã trình UBND tỉnh",
+        )
         # A message that arrives late joins the history without hiding the newer status.
         record_update(session, task, TaskStatus.BLOCKED, at=NOW + dt.timedelta(days=1), source="telegram")
         task_id = task.id
@@ -60,7 +78,11 @@ def test_status_codes_are_stable_english_words_in_the_database(engine: Engine) -
         assert connection.execute(sa.text("SELECT status FROM task_updates")).scalar_one() == "blocked"
         assert connection.execute(sa.text("SELECT status FROM tasks")).scalar_one() == "blocked"
     assert [status_label(status, "vi") for status in TaskStatus] == [
-        "chưa thực hiện", "đang thực hiện", "hoàn thành", "vướng mắc"]
+        "chưa thực hiện",
+        "đang thực hiện",
+        "hoàn thành",
+        "vướng mắc",
+    ]
 
 
 def test_percent_outside_0_to_100_is_refused(engine: Engine) -> None:

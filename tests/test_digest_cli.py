@@ -35,8 +35,12 @@ def run(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     schedules = cwd / "schedules"
     schedules.mkdir(exist_ok=True)
     env = {
-        **os.environ, "DATABASE_URL": url, "SCHEDULES_DIR": str(schedules), "TIMEZONE": "Asia/Ho_Chi_Minh",
-        "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "300",
+        **os.environ,
+        "DATABASE_URL": url,
+        "SCHEDULES_DIR": str(schedules),
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        "NHACVIEC_LANGUAGE": "vi",
+        "COLUMNS": "300",
     }
     return subprocess.run(
         [str(NHACVIEC), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
@@ -48,8 +52,11 @@ def test_text_for_a_recipient(database: str, tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[:5] == [
-        "BÁO CÁO TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ", "Số liệu đến hết thứ Sáu, 20/11/2026",
-        "Gửi: Trần Thị Bích", "", "Tổng số nhiệm vụ: 11",
+        "BÁO CÁO TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ",
+        "Số liệu đến hết thứ Sáu, 20/11/2026",
+        "Gửi: Trần Thị Bích",
+        "",
+        "Tổng số nhiệm vụ: 11",
     ]
     assert "• Đang thực hiện quá hạn: 3" in lines
     first = next(line for line in lines if line.startswith("1. "))
@@ -68,8 +75,18 @@ def test_a_recipient_gets_their_own_language(database: str, tmp_path: Path) -> N
 
 
 def test_html_in_english_for_one_plan(database: str, tmp_path: Path) -> None:
-    result = run("--plan", "kh-12-2026", "--as-of", "2026-11-20", "--format", "html", "--lang", "en",
-                 url=database, cwd=tmp_path)
+    result = run(
+        "--plan",
+        "kh-12-2026",
+        "--as-of",
+        "2026-11-20",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        url=database,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "<b>TASK PROGRESS DIGEST</b>"
@@ -88,8 +105,18 @@ def test_xlsx_lands_in_the_current_folder_and_says_where(database: str, tmp_path
 
 def test_png_to_a_chosen_file(database: str, tmp_path: Path) -> None:
     target = tmp_path / "chart.png"
-    result = run("--as-of", "2026-11-20", "--format", "png", "--out", str(target), "--lang", "en",
-                 url=database, cwd=tmp_path)
+    result = run(
+        "--as-of",
+        "2026-11-20",
+        "--format",
+        "png",
+        "--out",
+        str(target),
+        "--lang",
+        "en",
+        url=database,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Wrote the chart (PNG) to {target}.\n"
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -98,22 +125,37 @@ def test_png_to_a_chosen_file(database: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--plan", "kh-99"], 1,
-         "Không có kế hoạch «kh-99» trong cơ sở dữ liệu. Các kế hoạch hiện có: ct-05-2026, kh-12-2026. "
-         "Viết đúng mã kế hoạch (tên tệp không có .yaml) sau --plan."),
-        (["--to", "ai-do", "--lang", "en"], 1,
-         "There is no person «ai-do» in the directory. The digest recipients are: chanh-vp, pct. "
-         "Write a person id (as in plans/directory/) after --to."),
-        (["--to", "pct", "--plan", "ct-05-2026", "--lang", "en"], 1,
-         "Lê Văn Cường (pct) receives the digest of no plan among «ct-05-2026». Recipients are the people "
-         "in a plan's digest_to, and the chiefs (role: chief) of its monitoring unit (monitor). "
-         "The recipients are: chanh-vp, pct."),
-        (["--as-of", "31/02/2026"], 2,
-         "--as-of «31/02/2026» không phải một ngày. Viết dạng YYYY-MM-DD (ví dụ 2026-11-20) "
-         "hoặc DD/MM/YYYY."),
-        (["--format", "xlsx", "--out", "/no/such/folder/d.xlsx", "--lang", "en"], 1,
-         "Cannot write the file /no/such/folder/d.xlsx: No such file or directory. Choose a folder that "
-         "exists and is writable, e.g. --out ./digest.xlsx."),
+        (
+            ["--plan", "kh-99"],
+            1,
+            "Không có kế hoạch «kh-99» trong cơ sở dữ liệu. Các kế hoạch hiện có: ct-05-2026, kh-12-2026. "
+            "Viết đúng mã kế hoạch (tên tệp không có .yaml) sau --plan.",
+        ),
+        (
+            ["--to", "ai-do", "--lang", "en"],
+            1,
+            "There is no person «ai-do» in the directory. The digest recipients are: chanh-vp, pct. "
+            "Write a person id (as in plans/directory/) after --to.",
+        ),
+        (
+            ["--to", "pct", "--plan", "ct-05-2026", "--lang", "en"],
+            1,
+            "Lê Văn Cường (pct) receives the digest of no plan among «ct-05-2026». Recipients are the people "
+            "in a plan's digest_to, and the chiefs (role: chief) of its monitoring unit (monitor). "
+            "The recipients are: chanh-vp, pct.",
+        ),
+        (
+            ["--as-of", "31/02/2026"],
+            2,
+            "--as-of «31/02/2026» không phải một ngày. Viết dạng YYYY-MM-DD (ví dụ 2026-11-20) "
+            "hoặc DD/MM/YYYY.",
+        ),
+        (
+            ["--format", "xlsx", "--out", "/no/such/folder/d.xlsx", "--lang", "en"],
+            1,
+            "Cannot write the file /no/such/folder/d.xlsx: No such file or directory. Choose a folder that "
+            "exists and is writable, e.g. --out ./digest.xlsx.",
+        ),
     ],
 )
 def test_mistakes_say_what_exists_and_how_to_fix_them(

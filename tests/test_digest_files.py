@@ -42,8 +42,13 @@ def test_workbook_summary_sheet(built: tuple[Digest, dict[str, list[TaskRow]]]) 
     assert sheet["A1"].value == "BIỂU TỔNG HỢP TÌNH HÌNH THỰC HIỆN NHIỆM VỤ (đến hết ngày 20/11/2026)"
     assert "A1:G1" in {str(merged) for merged in sheet.merged_cells.ranges}
     assert [cell.value for cell in sheet[2]] == [
-        "Kế hoạch", "Tổng số nhiệm vụ", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-        "Đang thực hiện trong hạn", "Đang thực hiện quá hạn", "Không có thời hạn",
+        "Kế hoạch",
+        "Tổng số nhiệm vụ",
+        "Hoàn thành đúng hạn",
+        "Hoàn thành quá hạn",
+        "Đang thực hiện trong hạn",
+        "Đang thực hiện quá hạn",
+        "Không có thời hạn",
     ]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     assert rows == [
@@ -64,14 +69,25 @@ def test_workbook_plan_sheet(built: tuple[Digest, dict[str, list[TaskRow]]]) -> 
         "12/KH-UBND: Kế hoạch cải cách hành chính năm 2026 — tình hình thực hiện đến hết ngày 20/11/2026"
     )
     assert [cell.value for cell in sheet[2]] == [
-        "TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "Tình trạng",
-        "Tiến độ (%)", "Cập nhật gần nhất",
+        "TT",
+        "Nội dung nhiệm vụ",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Thời hạn",
+        "Tình trạng",
+        "Tiến độ (%)",
+        "Cập nhật gần nhất",
     ]
     third = [cell.value for cell in sheet[5]]
     assert third == [
-        3, "Xây dựng dự toán ngân sách năm 2027 <có ưu tiên> & kế hoạch đầu tư công",
-        "Phòng Tài chính - Kế hoạch", "Phòng Nội vụ; Văn phòng HĐND và UBND huyện",
-        dt.datetime(2026, 11, 2), "Đang thực hiện quá hạn", 60, dt.datetime(2026, 11, 17, 14, 30),
+        3,
+        "Xây dựng dự toán ngân sách năm 2027 <có ưu tiên> & kế hoạch đầu tư công",
+        "Phòng Tài chính - Kế hoạch",
+        "Phòng Nội vụ; Văn phòng HĐND và UBND huyện",
+        dt.datetime(2026, 11, 2),
+        "Đang thực hiện quá hạn",
+        60,
+        dt.datetime(2026, 11, 17, 14, 30),
     ]
     assert sheet["E5"].is_date and sheet["E5"].number_format == "DD/MM/YYYY"
     assert sheet["H5"].is_date

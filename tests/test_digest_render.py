@@ -80,8 +80,11 @@ def test_vietnamese_text(digest: Digest) -> None:
 def test_english_html_escapes_every_user_text(digest: Digest) -> None:
     html = render_digest(digest, lang="en", tz=TZ, fmt=Format.HTML)
     lines = html.splitlines()
-    assert lines[:3] == ["<b>TASK PROGRESS DIGEST</b>", "Figures as of the end of Friday, 20/11/2026",
-                         "To: Trần Thị Bích"]
+    assert lines[:3] == [
+        "<b>TASK PROGRESS DIGEST</b>",
+        "Figures as of the end of Friday, 20/11/2026",
+        "To: Trần Thị Bích",
+    ]
     assert "<b>Tasks: 11</b>" in lines
     assert "• In progress, overdue: 3" in lines
     assert (

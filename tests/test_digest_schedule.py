@@ -102,8 +102,10 @@ def test_the_shipped_schedule_file_is_valid() -> None:
 def test_a_bad_cron_says_where_and_how_to_fix_it(tmp_path: Path) -> None:
     shutil.copy(SCHEDULES / "digest.yaml", tmp_path / "digest.yaml")
     path = tmp_path / "digest.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("people: {}", 'people:\n  pct: "0 25 * * fri"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("people: {}", 'people:\n  pct: "0 25 * * fri"'),
+        encoding="utf-8",
+    )
     with pytest.raises(DigestScheduleError) as caught:
         load_digest_schedule(path, lang="en")
     (message,) = caught.value.messages

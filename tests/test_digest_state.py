@@ -96,11 +96,25 @@ def seed(engine: Engine) -> None:
         update(KH, "1", TaskStatus.DONE, local(2026, 6, 25), percent=100, author_person_id="tp-tckh")
         update(KH, "2", TaskStatus.DONE, local(2026, 5, 20), author_person_id="cb-nv")
         update(KH, "3", TaskStatus.IN_PROGRESS, local(2026, 10, 20), percent=40, author_person_id="tp-tckh")
-        update(KH, "3", TaskStatus.IN_PROGRESS, local(2026, 11, 17, 14, 30), percent=60,
-               note=LONG_NOTE, author_person_id="tp-tckh")
+        update(
+            KH,
+            "3",
+            TaskStatus.IN_PROGRESS,
+            local(2026, 11, 17, 14, 30),
+            percent=60,
+            note=LONG_NOTE,
+            author_person_id="tp-tckh",
+        )
         record_update(session, tasks[KH, "4"], TaskStatus.DONE, at=local(2026, 11, 25), source="zalo")
-        update(KH, "6", TaskStatus.IN_PROGRESS, local(2026, 11, 19, 10), percent=30,
-               note="Đã phát phiếu khảo sát <200 phiếu> & đang tổng hợp", author_person_id="cb-nv")
+        update(
+            KH,
+            "6",
+            TaskStatus.IN_PROGRESS,
+            local(2026, 11, 19, 10),
+            percent=30,
+            note="Đã phát phiếu khảo sát <200 phiếu> & đang tổng hợp",
+            author_person_id="cb-nv",
+        )
         update(KH, "8", TaskStatus.DONE, local(2026, 9, 30, 23, 30), percent=100)
         update(CT, "1", TaskStatus.DONE, local(2026, 10, 5), author_person_id="tp-tckh")
         update(CT, "2", TaskStatus.BLOCKED, local(2026, 11, 2), note="Chưa có kinh phí")
@@ -167,18 +181,39 @@ def seed(engine: Engine) -> None:
             task_id=t3.id,
         )
         reporting = session.exec(select(ReportingObligation)).one()
-        october = occurrence(f"report:{reporting.id}:2026-10-14", KH, OccurrenceKind.REPORT,
-                             dt.date(2026, 10, 14), dt.date(2026, 10, 14), reporting_id=reporting.id)
-        november = occurrence(f"report:{reporting.id}:2026-11-14", KH, OccurrenceKind.REPORT,
-                              dt.date(2026, 11, 14), dt.date(2026, 11, 16), reporting_id=reporting.id)
-        occurrence(f"report:{reporting.id}:2026-12-14", KH, OccurrenceKind.REPORT,
-                   dt.date(2026, 12, 14), dt.date(2026, 12, 14), reporting_id=reporting.id)
+        october = occurrence(
+            f"report:{reporting.id}:2026-10-14",
+            KH,
+            OccurrenceKind.REPORT,
+            dt.date(2026, 10, 14),
+            dt.date(2026, 10, 14),
+            reporting_id=reporting.id,
+        )
+        november = occurrence(
+            f"report:{reporting.id}:2026-11-14",
+            KH,
+            OccurrenceKind.REPORT,
+            dt.date(2026, 11, 14),
+            dt.date(2026, 11, 16),
+            reporting_id=reporting.id,
+        )
+        occurrence(
+            f"report:{reporting.id}:2026-12-14",
+            KH,
+            OccurrenceKind.REPORT,
+            dt.date(2026, 12, 14),
+            dt.date(2026, 12, 14),
+            reporting_id=reporting.id,
+        )
         session.flush()
 
         def submit(occ: Occurrence, unit: str, at: dt.datetime, on_time: bool) -> None:
             assert occ.id is not None
-            session.add(ReportSubmission(occurrence_id=occ.id, unit_id=unit, submitted_at=at,
-                                         on_time=on_time, source="telegram"))
+            session.add(
+                ReportSubmission(
+                    occurrence_id=occ.id, unit_id=unit, submitted_at=at, on_time=on_time, source="telegram"
+                )
+            )
 
         for unit in ("p-tckh", "p-nv", "p-vhtt"):
             submit(october, unit, local(2026, 10, 12), True)
@@ -186,19 +221,47 @@ def seed(engine: Engine) -> None:
         submit(november, "p-nv", local(2026, 11, 18), False)
         submit(november, "p-vhtt", local(2026, 11, 23), False)  # after the as-of day: still missing
 
-        def outbox(key: str, person: str, state: OutboxState, at: dt.datetime, error: str | None,
-                   occ: Occurrence | None) -> None:
-            session.add(OutboxMessage(
-                idempotency_key=key, kind=OutboxKind.OVERDUE, step=1, person_id=person,
-                occurrence_id=occ.id if occ else None, send_at=at, next_attempt_at=at, state=state,
-                error=error, created_at=at, updated_at=at,
-            ))
+        def outbox(
+            key: str,
+            person: str,
+            state: OutboxState,
+            at: dt.datetime,
+            error: str | None,
+            occ: Occurrence | None,
+        ) -> None:
+            session.add(
+                OutboxMessage(
+                    idempotency_key=key,
+                    kind=OutboxKind.OVERDUE,
+                    step=1,
+                    person_id=person,
+                    occurrence_id=occ.id if occ else None,
+                    send_at=at,
+                    next_attempt_at=at,
+                    state=state,
+                    error=error,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
 
         assert reminder_for.id is not None
-        outbox(f"{reminder_for.key}|tp-tckh|overdue:1", "tp-tckh", OutboxState.FAILED,
-               local(2026, 11, 18, 8), "Forbidden: bot was blocked by the user", reminder_for)
-        outbox(f"{reminder_for.key}|pct|overdue:1", "pct", OutboxState.SENT, local(2026, 11, 18, 8),
-               None, reminder_for)
+        outbox(
+            f"{reminder_for.key}|tp-tckh|overdue:1",
+            "tp-tckh",
+            OutboxState.FAILED,
+            local(2026, 11, 18, 8),
+            "Forbidden: bot was blocked by the user",
+            reminder_for,
+        )
+        outbox(
+            f"{reminder_for.key}|pct|overdue:1",
+            "pct",
+            OutboxState.SENT,
+            local(2026, 11, 18, 8),
+            None,
+            reminder_for,
+        )
 
 
 @pytest.fixture
@@ -238,16 +301,31 @@ def test_overdue_list(seeded: Engine) -> None:
     with Session(seeded) as session:
         digest = build_digest(session, [KH], as_of=AS_OF, tz=TZ, calendar=CALENDAR)
     rows = [
-        (t.key, t.lead_unit, t.due, t.working_days_overdue, t.leader, t.status, t.percent,
-         t.last_update_note)
+        (t.key, t.lead_unit, t.due, t.working_days_overdue, t.leader, t.status, t.percent, t.last_update_note)
         for t in digest.overdue.rows
     ]
     assert rows == [
-        ("3", "Phòng Tài chính - Kế hoạch", dt.date(2026, 11, 2), 14, "Lê Văn Cường", "in_progress", 60,
-         excerpt(LONG_NOTE)),
+        (
+            "3",
+            "Phòng Tài chính - Kế hoạch",
+            dt.date(2026, 11, 2),
+            14,
+            "Lê Văn Cường",
+            "in_progress",
+            60,
+            excerpt(LONG_NOTE),
+        ),
         ("9", "Phòng Tài chính - Kế hoạch", dt.date(2026, 11, 5), 11, None, "not_started", None, None),
-        ("7", "Phòng Tài nguyên và Môi trường", dt.date(2026, 11, 9), 9, "Chủ tịch UBND huyện",
-         "not_started", None, None),
+        (
+            "7",
+            "Phòng Tài nguyên và Môi trường",
+            dt.date(2026, 11, 9),
+            9,
+            "Chủ tịch UBND huyện",
+            "not_started",
+            None,
+            None,
+        ),
     ]
     assert digest.overdue.total == 3
     assert digest.overdue.rows[0].last_update_at == local(2026, 11, 17, 14, 30)
@@ -308,9 +386,12 @@ def test_silent_units_and_failed_deliveries(seeded: Engine) -> None:
         only_ct = build_digest(session, [CT], as_of=AS_OF, tz=TZ, calendar=CALENDAR)
     assert [(u.unit_id, u.tasks) for u in digest.silent_units.rows] == [("p-tnmt", 2)]
     assert [(f.person, f.kind, f.task_title, f.error) for f in digest.failed.rows] == [
-        ("Phạm Minh Đức", "overdue",
-         "Xây dựng dự toán ngân sách năm 2027 <có ưu tiên> & kế hoạch đầu tư công",
-         "Forbidden: bot was blocked by the user"),
+        (
+            "Phạm Minh Đức",
+            "overdue",
+            "Xây dựng dự toán ngân sách năm 2027 <có ưu tiên> & kế hoạch đầu tư công",
+            "Forbidden: bot was blocked by the user",
+        ),
     ]
     assert only_ct.failed.total == 0 and only_ct.silent_units.total == 0
 
@@ -319,9 +400,15 @@ def test_every_task_of_a_plan_for_the_workbook(seeded: Engine) -> None:
     with Session(seeded) as session:
         rows = plan_task_rows(session, KH, as_of=AS_OF, tz=TZ)
     assert [(r.key, r.standing) for r in rows] == [
-        ("1", Standing.DONE_ON_TIME), ("2", Standing.DONE_LATE), ("3", Standing.OPEN_OVERDUE),
-        ("4", Standing.OPEN_IN_TIME), ("5", Standing.NO_DEADLINE), ("6", Standing.OPEN_IN_TIME),
-        ("7", Standing.OPEN_OVERDUE), ("8", Standing.DONE_ON_TIME), ("9", Standing.OPEN_OVERDUE),
+        ("1", Standing.DONE_ON_TIME),
+        ("2", Standing.DONE_LATE),
+        ("3", Standing.OPEN_OVERDUE),
+        ("4", Standing.OPEN_IN_TIME),
+        ("5", Standing.NO_DEADLINE),
+        ("6", Standing.OPEN_IN_TIME),
+        ("7", Standing.OPEN_OVERDUE),
+        ("8", Standing.DONE_ON_TIME),
+        ("9", Standing.OPEN_OVERDUE),
     ]
     assert rows[2].support_units == ["Phòng Nội vụ", "Văn phòng HĐND và UBND huyện"]
     assert rows[4].timing == "Thường xuyên" and rows[4].due is None

@@ -68,15 +68,17 @@ def sync(engine: Engine, plans: Path = PLANS, now: dt.datetime = NOW) -> Materia
 
 def run(engine: Engine, now: dt.datetime, horizon_months: int = 13) -> MaterializeReport:
     with Session(engine) as session, session.begin():
-        return materialize(session, now, calendar=CALENDAR, defaults=DEFAULTS, tz=TZ,
-                           horizon_months=horizon_months)
+        return materialize(
+            session, now, calendar=CALENDAR, defaults=DEFAULTS, tz=TZ, horizon_months=horizon_months
+        )
 
 
 def bind(engine: Engine, *people: str, now: dt.datetime = NOW) -> None:
     with Session(engine) as session, session.begin():
         for number, person in enumerate(people):
-            session.add(ChatBinding(person_id=person, channel="telegram", chat_id=f"{person}-{number}",
-                                    bound_at=now))
+            session.add(
+                ChatBinding(person_id=person, channel="telegram", chat_id=f"{person}-{number}", bound_at=now)
+            )
 
 
 def setup(engine: Engine, *people: str, plans: Path = PLANS, now: dt.datetime = NOW) -> MaterializeReport:
@@ -125,8 +127,14 @@ def test_materialising_twice_creates_nothing_new(engine: Engine, dump: DumpDatab
     before = dump(engine)
 
     again = run(engine, NOW)
-    later_same_day = extend_horizon(Session(engine), NOW + dt.timedelta(hours=1), calendar=CALENDAR,
-                                    defaults=DEFAULTS, tz=TZ, horizon_months=13)
+    later_same_day = extend_horizon(
+        Session(engine),
+        NOW + dt.timedelta(hours=1),
+        calendar=CALENDAR,
+        defaults=DEFAULTS,
+        tz=TZ,
+        horizon_months=13,
+    )
 
     assert not again.changed and not later_same_day.changed
     assert dump(engine) == before
@@ -145,8 +153,11 @@ def test_a_saturday_deadline_reminds_the_lead_unit_on_working_days_and_escalates
 
     rows = outbox(engine, key)
 
-    lead = [(row.person_id, row.kind, row.step, in_local(row.send_at)) for row in rows
-            if row.kind is not OutboxKind.ESCALATION and row.person_id == "gd-a"]
+    lead = [
+        (row.person_id, row.kind, row.step, in_local(row.send_at))
+        for row in rows
+        if row.kind is not OutboxKind.ESCALATION and row.person_id == "gd-a"
+    ]
     assert lead == [
         ("gd-a", OutboxKind.BEFORE, 7, local(2026, 6, 18)),
         ("gd-a", OutboxKind.BEFORE, 3, local(2026, 6, 24)),
@@ -163,14 +174,19 @@ def test_a_saturday_deadline_reminds_the_lead_unit_on_working_days_and_escalates
     assert not [row for row in rows if row.person_id == "gd-b"]
     # Escalation: the leader in charge and the monitoring office, 3 working days late.
     escalations = {
-        (row.person_id, in_local(row.send_at)) for row in rows if row.kind is OutboxKind.ESCALATION}
+        (row.person_id, in_local(row.send_at)) for row in rows if row.kind is OutboxKind.ESCALATION
+    }
     assert escalations == {("pct", local(2026, 7, 2)), ("chanh-vp", local(2026, 7, 2))}
     assert all(CALENDAR.is_working_day(in_local(row.send_at).date()) for row in rows)
-    assert all(row.state is OutboxState.PENDING and row.next_attempt_at == row.send_at and not row.late
-               for row in rows)
-    assert {row.idempotency_key for row in rows if row.person_id == "gd-a" and row.kind is OutboxKind.BEFORE
-            and row.step == 3} == {
-        f"{key}|gd-a|before:3"}
+    assert all(
+        row.state is OutboxState.PENDING and row.next_attempt_at == row.send_at and not row.late
+        for row in rows
+    )
+    assert {
+        row.idempotency_key
+        for row in rows
+        if row.person_id == "gd-a" and row.kind is OutboxKind.BEFORE and row.step == 3
+    } == {f"{key}|gd-a|before:3"}
 
 
 def test_escalation_without_a_registered_leader_goes_to_the_monitoring_office(engine: Engine) -> None:
@@ -193,7 +209,10 @@ def test_plan_and_unit_overrides_reach_the_outbox(engine: Engine) -> None:
     assert added.reminders_added > 0
     rows = [row for row in outbox(engine, task_key) if row.person_id == "gd-b"]
     assert [(row.kind, row.step) for row in rows] == [
-        (OutboxKind.BEFORE, 2), (OutboxKind.DUE, 0), *((OutboxKind.OVERDUE, n) for n in range(1, 6))]
+        (OutboxKind.BEFORE, 2),
+        (OutboxKind.DUE, 0),
+        *((OutboxKind.OVERDUE, n) for n in range(1, 6)),
+    ]
     assert {in_local(row.send_at).time() for row in rows} == {dt.time(7, 30)}
 
 
@@ -209,7 +228,8 @@ def test_continuous_tasks_and_far_targets_get_progress_checkins_on_the_plans_cyc
         # The plan's report R1 is «trước ngày 15 hàng tháng»: the 14th of every month, from today
         # to the 13-month horizon (1 June 2026 → 1 July 2027).
         assert [row.due for row in rows] == [
-            dt.date(2026 + (5 + n) // 12, (5 + n) % 12 + 1, 14) for n in range(13)]
+            dt.date(2026 + (5 + n) // 12, (5 + n) % 12 + 1, 14) for n in range(13)
+        ]
         assert {row.kind for row in rows} == {OccurrenceKind.PROGRESS}
     # The quarterly task without a day takes the standard cycle's 20th (Nghị định 09/2019).
     prefix = f"task:{ids(engine)['task:3']}:"
@@ -229,8 +249,11 @@ def test_the_daily_run_extends_the_horizon_without_touching_earlier_periods(engi
     report_id = ids(engine)["report:R1"]
 
     def periods() -> dict[str, OccurrenceState]:
-        return {key: row.state for key, row in occurrences(engine).items()
-                if key.startswith(f"report:{report_id}:")}
+        return {
+            key: row.state
+            for key, row in occurrences(engine).items()
+            if key.startswith(f"report:{report_id}:")
+        }
 
     first = periods()
     assert max(first) == f"report:{report_id}:2027-06-14"
@@ -276,8 +299,9 @@ def test_a_progress_update_answers_the_current_checkin_only(engine: Engine) -> N
     with Session(engine) as session, session.begin():
         task = session.get(Task, task_id)
         assert task is not None
-        record_update(session, task, TaskStatus.IN_PROGRESS, percent=40, at=local(2026, 6, 3, 10),
-                      source="zalo")
+        record_update(
+            session, task, TaskStatus.IN_PROGRESS, percent=40, at=local(2026, 6, 3, 10), source="zalo"
+        )
         close_task_occurrences(session, task_id, local(2026, 6, 3, 10), cycles=DEFAULTS.cycles, tz=TZ)
 
     found = occurrences(engine)
@@ -285,7 +309,8 @@ def test_a_progress_update_answers_the_current_checkin_only(engine: Engine) -> N
     assert found[f"progress:task:{task_id}:2026-07-14"].state is OccurrenceState.OPEN
     rows = outbox(engine, f"progress:task:{task_id}:2026-06-14")
     assert [(row.state, row.error) for row in rows] == [
-        (OutboxState.CANCELLED, CloseReason.PROGRESS_REPORTED.value)]
+        (OutboxState.CANCELLED, CloseReason.PROGRESS_REPORTED.value)
+    ]
 
 
 def test_a_report_closes_when_every_unit_has_submitted(engine: Engine) -> None:
@@ -298,8 +323,15 @@ def test_a_report_closes_when_every_unit_has_submitted(engine: Engine) -> None:
     def submit(unit: str) -> bool:
         assert occurrence.id is not None
         with Session(engine) as session, session.begin():
-            session.add(ReportSubmission(occurrence_id=occurrence.id, unit_id=unit, submitted_at=NOW,
-                                         on_time=True, source="telegram"))
+            session.add(
+                ReportSubmission(
+                    occurrence_id=occurrence.id,
+                    unit_id=unit,
+                    submitted_at=NOW,
+                    on_time=True,
+                    source="telegram",
+                )
+            )
             return close_occurrence_if_done(session, occurrence.id, NOW, cycles=DEFAULTS.cycles, tz=TZ)
 
     assert submit("so-a") is False
@@ -334,7 +366,8 @@ def test_a_new_due_date_on_disk_supersedes_the_old_occurrence(engine: Engine, tm
     found = occurrences(engine)
     assert found[old_key].state is OccurrenceState.SUPERSEDED
     assert {(row.state, row.error) for row in outbox(engine, old_key)} == {
-        (OutboxState.CANCELLED, "Hạn đã đổi từ 15/07/2026 sang 24/07/2026 khi đồng bộ lại kế hoạch.")}
+        (OutboxState.CANCELLED, "Hạn đã đổi từ 15/07/2026 sang 24/07/2026 khi đồng bộ lại kế hoạch.")
+    }
     assert found[new_key].state is OccurrenceState.OPEN
     assert {row.state for row in outbox(engine, new_key)} == {OutboxState.PENDING}
     # Task 1 left the file (archived; «9» is a new task): its occurrence is superseded as well.
@@ -401,10 +434,16 @@ def test_snooze_moves_ones_own_reminder_and_refuses_anyone_elses(engine: Engine)
     assert "999999" in missing.value.message("en")
 
     with Session(engine) as session, session.begin():
-        record_update(session, session.get_one(Task, ids(engine)["task:1"]), TaskStatus.DONE,
-                      at=local(2026, 6, 29, 9), source="telegram")
-        close_task_occurrences(session, ids(engine)["task:1"], local(2026, 6, 29, 9), cycles=DEFAULTS.cycles,
-                               tz=TZ)
+        record_update(
+            session,
+            session.get_one(Task, ids(engine)["task:1"]),
+            TaskStatus.DONE,
+            at=local(2026, 6, 29, 9),
+            source="telegram",
+        )
+        close_task_occurrences(
+            session, ids(engine)["task:1"], local(2026, 6, 29, 9), cycles=DEFAULTS.cycles, tz=TZ
+        )
     with Session(engine) as session, pytest.raises(SnoozeError) as cancelled:
         snooze(session, mine.id, "gd-a", until, local(2026, 6, 29, 10))
     assert "cancelled" in cancelled.value.message("en")

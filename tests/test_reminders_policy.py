@@ -39,7 +39,12 @@ def test_a_deadline_on_a_saturday_moves_to_monday_and_reminders_count_working_da
     assert days(planned, ReminderKind.DUE) == [D(2026, 6, 29)]
     # Every 2 working days, at most 5 times; the leader hears of it once 3 working days late.
     assert days(planned, ReminderKind.OVERDUE) == [
-        D(2026, 7, 1), D(2026, 7, 3), D(2026, 7, 7), D(2026, 7, 9), D(2026, 7, 13)]
+        D(2026, 7, 1),
+        D(2026, 7, 3),
+        D(2026, 7, 7),
+        D(2026, 7, 9),
+        D(2026, 7, 13),
+    ]
     assert [r.step for r in planned if r.kind is ReminderKind.OVERDUE] == [1, 2, 3, 4, 5]
     assert days(planned, ReminderKind.ESCALATION) == [D(2026, 7, 2)]
     assert all(CALENDAR.is_working_day(r.day) for r in planned)
@@ -75,15 +80,25 @@ def test_plan_and_unit_overrides_change_the_policy_field_by_field() -> None:
     planned = plan_reminders(D(2026, 6, 29), policy, CALENDAR, TZ)
 
     assert [(r.kind, r.step) for r in planned] == [
-        (ReminderKind.BEFORE, 5), (ReminderKind.DUE, 0), (ReminderKind.OVERDUE, 1),
-        (ReminderKind.ESCALATION, 0)]
+        (ReminderKind.BEFORE, 5),
+        (ReminderKind.DUE, 0),
+        (ReminderKind.OVERDUE, 1),
+        (ReminderKind.ESCALATION, 0),
+    ]
     assert {r.send_at.time() for r in planned} == {dt.time(7, 30)}
 
 
-def _subject(kind: Kind, *, due: D | None = None, rule: Recurrence | None = None,
-             subject: SubjectKind = SubjectKind.TASK, horizon: D | None = None) -> Subject:
-    return Subject(subject, 1, "kh", "1", "việc", ("so-a",), (), None, kind, due, None, rule,
-                   horizon_due=horizon)
+def _subject(
+    kind: Kind,
+    *,
+    due: D | None = None,
+    rule: Recurrence | None = None,
+    subject: SubjectKind = SubjectKind.TASK,
+    horizon: D | None = None,
+) -> Subject:
+    return Subject(
+        subject, 1, "kh", "1", "việc", ("so-a",), (), None, kind, due, None, rule, horizon_due=horizon
+    )
 
 
 PLAN_WITHOUT_CYCLE = PlanInfo("kh", None, None, None)
@@ -91,12 +106,18 @@ TODAY = D(2026, 6, 1)
 
 
 def test_a_rule_without_a_day_takes_the_standard_cycle_day() -> None:
-    series = series_for(_subject(Kind.RECURRING, rule=Recurrence(Freq.QUARTERLY)), PLAN_WITHOUT_CYCLE,
-                        DEFAULTS.cycles, TODAY)
+    series = series_for(
+        _subject(Kind.RECURRING, rule=Recurrence(Freq.QUARTERLY)), PLAN_WITHOUT_CYCLE, DEFAULTS.cycles, TODAY
+    )
     assert series is not None and series.kind is OccurrenceKind.DEADLINE
     assert series.standard_cycle == DEFAULTS.cycles.quarterly
     assert series.dates(TODAY, D(2027, 6, 30)) == [
-        D(2026, 6, 20), D(2026, 9, 20), D(2026, 12, 20), D(2027, 3, 20), D(2027, 6, 20)]
+        D(2026, 6, 20),
+        D(2026, 9, 20),
+        D(2026, 12, 20),
+        D(2027, 3, 20),
+        D(2027, 6, 20),
+    ]
 
 
 def test_continuous_tasks_are_asked_for_progress_on_the_plans_cycle_or_the_monthly_default() -> None:
@@ -114,12 +135,16 @@ def test_continuous_tasks_are_asked_for_progress_on_the_plans_cycle_or_the_month
 
 @pytest.mark.parametrize(
     ("horizon", "kind"),
-    [(D(2030, 12, 31), OccurrenceKind.PROGRESS), (D(2026, 12, 31), OccurrenceKind.DEADLINE),
-     (None, OccurrenceKind.PROGRESS)],
+    [
+        (D(2030, 12, 31), OccurrenceKind.PROGRESS),
+        (D(2026, 12, 31), OccurrenceKind.DEADLINE),
+        (None, OccurrenceKind.PROGRESS),
+    ],
 )
 def test_targets_far_away_are_followed_through_progress(horizon: D | None, kind: OccurrenceKind) -> None:
-    target = _subject(Kind.ONCE if horizon else Kind.NONE, due=horizon, subject=SubjectKind.TARGET,
-                      horizon=horizon)
+    target = _subject(
+        Kind.ONCE if horizon else Kind.NONE, due=horizon, subject=SubjectKind.TARGET, horizon=horizon
+    )
     series = series_for(target, PLAN_WITHOUT_CYCLE, DEFAULTS.cycles, TODAY)
     assert series is not None and series.kind is kind
 

@@ -117,8 +117,13 @@ def test_two_processes_on_one_database_send_each_reminder_exactly_once(
     # Production-like timeouts: with the 2 s of the other tests, a loaded CI machine can time out
     # a send the fake had already accepted, and the retry is then the documented duplicate.
     env = run_env(
-        database_url, api.url, TOKEN, OUTBOX_CONCURRENCY="32", OUTBOX_BATCH="50",
-        OUTBOX_LEASE_SECONDS="20", TELEGRAM_TIMEOUT_SECONDS="10",
+        database_url,
+        api.url,
+        TOKEN,
+        OUTBOX_CONCURRENCY="32",
+        OUTBOX_BATCH="50",
+        OUTBOX_LEASE_SECONDS="20",
+        TELEGRAM_TIMEOUT_SECONDS="10",
     )
     workers = [start_run(env, tmp_path), start_run(env, tmp_path)]
     try:

@@ -50,8 +50,9 @@ PLAN = "kh-04-2017"
 DumpDatabase = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 
 
-def sync(engine: Engine, *paths: Path, now: dt.datetime, full: bool = False,
-         directory: Path | None = None) -> SyncReport:
+def sync(
+    engine: Engine, *paths: Path, now: dt.datetime, full: bool = False, directory: Path | None = None
+) -> SyncReport:
     workspace = load_workspace(list(paths), directory_dir=directory)
     assert workspace.errors == []
     with Session(engine) as session, session.begin():
@@ -110,8 +111,7 @@ def test_first_sync_stores_the_plan_as_written_and_as_understood(engine: Engine)
     assert industry.effective_due == industry.due  # a Friday
     assert industry.status is TaskStatus.NOT_STARTED
     assert industry.created_at == industry.updated_at == T1 and industry.archived_at is None
-    assert {unit for task_id, unit in task_support(engine) if task_id == industry.id} == {
-        "so-khdt", "so-tc"}
+    assert {unit for task_id, unit in task_support(engine) if task_id == industry.id} == {"so-khdt", "so-tc"}
 
     review = rows["III.1.b"]
     assert review.leader_person_id is None
@@ -166,8 +166,16 @@ def test_editing_a_plan_updates_tasks_archives_removed_ones_and_keeps_history(
     with Session(engine) as session, session.begin():
         industry, review = session.get(Task, first["III.1.a"].id), session.get(Task, first["III.1.b"].id)
         assert industry is not None and review is not None
-        record_update(session, industry, TaskStatus.IN_PROGRESS, at=T1, source="telegram", percent=40,
-                      author_person_id="nguyen-van-a", note="Đã có dự thảo")
+        record_update(
+            session,
+            industry,
+            TaskStatus.IN_PROGRESS,
+            at=T1,
+            source="telegram",
+            percent=40,
+            author_person_id="nguyen-van-a",
+            note="Đã có dự thảo",
+        )
         record_update(session, review, TaskStatus.BLOCKED, at=T1, source="zalo", note="Chờ số liệu")
 
     edit(plans, "v2")
@@ -224,8 +232,10 @@ def test_a_full_sync_archives_plans_whose_file_is_gone(engine: Engine) -> None:
 def test_units_and_people_left_out_of_the_directory_are_archived(engine: Engine, plans: Path) -> None:
     sync(engine, plans, now=T1)
     finance = "  - id: so-tc\n    name: Sở Tài chính\n    parent: ubnd-tinh\n"
-    for path, old, new in ((plans / "directory" / "thanhhoa.yaml", finance, ""),
-                           (plans / f"{PLAN}.yaml", ", Sở Tài chính]", "]")):
+    for path, old, new in (
+        (plans / "directory" / "thanhhoa.yaml", finance, ""),
+        (plans / f"{PLAN}.yaml", ", Sở Tài chính]", "]"),
+    ):
         text = path.read_text(encoding="utf-8")
         assert old in text
         path.write_text(text.replace(old, new), encoding="utf-8")
@@ -258,16 +268,26 @@ class BuiltWorkspace:
 def test_dangling_references_are_refused_with_a_message(engine: Engine, dump: DumpDatabase) -> None:
     directory = model.Directory(units=[model.Unit(id="so-ct", name="Sở Công Thương")])
     plan = model.Plan(
-        issuer="UBND tỉnh", number="1/KH", issued=dt.date(2017, 1, 10), title="Kế hoạch",
-        tasks=[model.Task(id="1", title="Việc", lead="so-xd")], digest_to=["ai-do"],
+        issuer="UBND tỉnh",
+        number="1/KH",
+        issued=dt.date(2017, 1, 10),
+        title="Kế hoạch",
+        tasks=[model.Task(id="1", title="Việc", lead="so-xd")],
+        digest_to=["ai-do"],
     )
     workspace = BuiltWorkspace(directory, {"kh": FakeLoaded("kh", Path("plans/kh.yaml"), plan)})
     before = dump(engine)
     for lang, unit_text, person_text in (
-        ("vi", "tasks[1].lead chỉ đến đơn vị «so-xd» không có trong danh bạ",
-         "digest_to[1] chỉ đến người «ai-do»"),
-        ("en", "tasks[1].lead names the unit «so-xd», which is not in the directory",
-         "digest_to[1] names the person «ai-do»"),
+        (
+            "vi",
+            "tasks[1].lead chỉ đến đơn vị «so-xd» không có trong danh bạ",
+            "digest_to[1] chỉ đến người «ai-do»",
+        ),
+        (
+            "en",
+            "tasks[1].lead names the unit «so-xd», which is not in the directory",
+            "digest_to[1] names the person «ai-do»",
+        ),
     ):
         with pytest.raises(SyncError) as caught, Session(engine) as session, session.begin():
             sync_workspace(session, workspace, T1, calendar=CALENDAR, lang=lang)
@@ -295,8 +315,15 @@ def run_sync(
     env.pop("SCHEDULES_DIR", None)
     if schedules is not None:
         env["SCHEDULES_DIR"] = str(schedules)
-    return subprocess.run([str(NHACVIEC), "plans", "sync", *args], env=env, cwd=plans.parent,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(NHACVIEC), "plans", "sync", *args],
+        env=env,
+        cwd=plans.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -355,8 +382,9 @@ def test_cli_sync_of_an_empty_folder_is_an_error(tmp_path: Path) -> None:
 def test_cli_sync_with_a_broken_holiday_file_changes_nothing(tmp_path: Path, plans: Path) -> None:
     schedules = tmp_path / "schedules"
     schedules.mkdir()
-    (schedules / "holidays.yaml").write_text("2026:\n  days_off:\n    - date: 2026-02-30\n      reason: x\n",
-                                             encoding="utf-8")
+    (schedules / "holidays.yaml").write_text(
+        "2026:\n  days_off:\n    - date: 2026-02-30\n      reason: x\n", encoding="utf-8"
+    )
     database = tmp_path / "nhacviec.db"
     result = run_sync(plans, f"sqlite:///{database}", schedules=schedules)
     assert result.returncode == 1

@@ -77,4 +77,3 @@ class Reply:
 
 class Conversation(Protocol):
     async def handle(self, event: IncomingEvent) -> list[Reply]: ...
-

@@ -77,7 +77,12 @@ def digest_command(
                 language = person.language  # the digest as its recipient reads it
             since = previous_digest_at(session, person.id, cutoff_of(day, settings.tz)) if person else None
             digest = build_digest(
-                session, plan_ids, as_of=day, tz=settings.tz, calendar=calendar, since=since,
+                session,
+                plan_ids,
+                as_of=day,
+                tz=settings.tz,
+                calendar=calendar,
+                since=since,
                 recipient=person.name if person else None,
             )
             tasks = (

@@ -34,9 +34,7 @@ from bot.settings import Settings
 @app.command("invite")
 def invite_command(
     unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị (xem plans/directory/).")] = None,
-    role: Annotated[
-        str | None, typer.Option("--role", help="Vai trò: staff | head | chief | admin.")
-    ] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Vai trò: staff | head | chief | admin.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Họ tên người được mời (người mới).")] = None,
     person: Annotated[
         str | None, typer.Option("--person", help="Mã người đã có trong danh bạ (thay cho --unit/--role).")
@@ -56,7 +54,12 @@ def invite_command(
                 fail(render(language, EMPTY_DATABASE), code=1)
             try:
                 code, invite = create_invite(
-                    session, unit_id=unit, role=role, name=name, person_id=person, now=now,
+                    session,
+                    unit_id=unit,
+                    role=role,
+                    name=name,
+                    person_id=person,
+                    now=now,
                     ttl_days=settings.invite_ttl_days,
                 )
             except DirectoryError as exc:

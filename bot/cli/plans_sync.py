@@ -77,8 +77,13 @@ def sync_command(
                 )
                 # Same transaction: a re-synced plan never lives with its old reminders.
                 schedule = materialize(
-                    session, now, calendar=root.calendar, defaults=root.defaults, tz=settings.tz,
-                    horizon_months=settings.horizon_months, plan_ids=list(workspace.plans) if paths else None,
+                    session,
+                    now,
+                    calendar=root.calendar,
+                    defaults=root.defaults,
+                    tz=settings.tz,
+                    horizon_months=settings.horizon_months,
+                    plan_ids=list(workspace.plans) if paths else None,
                 )
         except SyncError as exc:
             fail("\n".join(exc.messages), code=1)

@@ -73,8 +73,16 @@ def schedule_command(
             fail(behind, code=1)
         _check_filters(session, plan, unit, language, shown_url)
         rows = preview(
-            session, now, days=days, plan_id=plan, unit_id=unit, lang=language, calendar=root.calendar,
-            defaults=root.defaults, tz=tz, horizon_months=settings.horizon_months,
+            session,
+            now,
+            days=days,
+            plan_id=plan,
+            unit_id=unit,
+            lang=language,
+            calendar=root.calendar,
+            defaults=root.defaults,
+            tz=tz,
+            horizon_months=settings.horizon_months,
         )
         session.rollback()
     engine.dispose()
@@ -109,32 +117,48 @@ def _missing_sqlite_file(url: str) -> bool:
 
 def _check_filters(session: Session, plan: str | None, unit: str | None, lang: str, url: str) -> None:
     plans = table(db.Plan)
-    known_plans = list(session.execute(
-        sa.select(plans.c.id).where(plans.c.archived_at.is_(None)).order_by(plans.c.id)
-    ).scalars())
+    known_plans = list(
+        session.execute(
+            sa.select(plans.c.id).where(plans.c.archived_at.is_(None)).order_by(plans.c.id)
+        ).scalars()
+    )
     if not known_plans:
         fail(msg.render(lang, msg.EMPTY_DATABASE, url=url), code=1)
     if plan is not None and plan not in known_plans:
         fail(msg.render(lang, msg.UNKNOWN_PLAN, plan=plan, known=", ".join(known_plans)), code=1)
     if unit is not None:
         units = table(db.Unit)
-        known_units = list(session.execute(
-            sa.select(units.c.id).where(units.c.archived_at.is_(None)).order_by(units.c.id)
-        ).scalars())
+        known_units = list(
+            session.execute(
+                sa.select(units.c.id).where(units.c.archived_at.is_(None)).order_by(units.c.id)
+            ).scalars()
+        )
         if unit not in known_units:
             fail(msg.render(lang, msg.UNKNOWN_UNIT, unit=unit, known=", ".join(known_units)), code=1)
 
 
 def _table(rows: list[PreviewRow], lang: str, start: dt.date, end: dt.date) -> Table:
     grid = Table(title=escape(msg.render(lang, msg.TABLE_TITLE, start=_day(start), end=_day(end))))
-    for column in (msg.COLUMN_SEND_AT, msg.COLUMN_RECIPIENT, msg.COLUMN_PLAN, msg.COLUMN_TASK,
-                   msg.COLUMN_DUE, msg.COLUMN_KIND, msg.COLUMN_WHY):
+    for column in (
+        msg.COLUMN_SEND_AT,
+        msg.COLUMN_RECIPIENT,
+        msg.COLUMN_PLAN,
+        msg.COLUMN_TASK,
+        msg.COLUMN_DUE,
+        msg.COLUMN_KIND,
+        msg.COLUMN_WHY,
+    ):
         grid.add_column(msg.render(lang, column), no_wrap=column in (msg.COLUMN_SEND_AT, msg.COLUMN_DUE))
     for row in rows:
         recipient = row.recipient if row.registered else f"({row.recipient})"
         grid.add_row(
-            f"{row.send_at:%d/%m/%Y %H:%M}", escape(recipient), escape(row.plan), escape(row.task),
-            _day(row.effective_due), kind_label(row.kind, lang), escape(row.why),
+            f"{row.send_at:%d/%m/%Y %H:%M}",
+            escape(recipient),
+            escape(row.plan),
+            escape(row.task),
+            _day(row.effective_due),
+            kind_label(row.kind, lang),
+            escape(row.why),
         )
     return grid
 

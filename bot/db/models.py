@@ -170,7 +170,8 @@ class Task(DeadlineColumns, Tracked, table=True):
     """The plan's explicit `due`, which wins over `timing`."""
     product: str | None = None
     status: TaskStatus = Field(
-        default=TaskStatus.NOT_STARTED, sa_type=_code_enum(TaskStatus, "task_status", checked=True),
+        default=TaskStatus.NOT_STARTED,
+        sa_type=_code_enum(TaskStatus, "task_status", checked=True),
         index=True,
     )
     """Copy of the latest update's status (see the module docstring)."""

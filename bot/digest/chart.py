@@ -66,8 +66,12 @@ def status_chart_png(units: Sequence[UnitSummary], *, as_of: dt.date, lang: str)
         for standing in Standing:
             values = [counts.of(standing) for _, counts in bars]
             axes.barh(
-                positions, values, left=left, color=COLOURS[standing],
-                label=msg.standing_label(lang, standing), height=0.7,
+                positions,
+                values,
+                left=left,
+                color=COLOURS[standing],
+                label=msg.standing_label(lang, standing),
+                height=0.7,
             )
             left = [a + b for a, b in zip(left, values, strict=True)]
         axes.set_yticks(positions, labels)
@@ -76,10 +80,15 @@ def status_chart_png(units: Sequence[UnitSummary], *, as_of: dt.date, lang: str)
         axes.set_title(msg.render(lang, msg.CHART_TITLE, date=short_date(as_of, lang)), fontweight="bold")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(axis="x", alpha=0.3)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / _height_inches(len(bars))), ncol=3,
-                    frameon=False)
-        figure.subplots_adjust(left=0.3, right=0.97, top=1 - 0.6 / _height_inches(len(bars)),
-                               bottom=1.4 / _height_inches(len(bars)))
+        axes.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.9 / _height_inches(len(bars))), ncol=3, frameon=False
+        )
+        figure.subplots_adjust(
+            left=0.3,
+            right=0.97,
+            top=1 - 0.6 / _height_inches(len(bars)),
+            bottom=1.4 / _height_inches(len(bars)),
+        )
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

@@ -81,8 +81,7 @@ BAD_DATE = N_(
     "--as-of «{value}» không phải một ngày. Viết dạng YYYY-MM-DD (ví dụ 2026-11-20) hoặc DD/MM/YYYY."
 )
 CANNOT_WRITE = N_(
-    "Không ghi được tệp {path}: {detail}. Chọn một thư mục đã có và được phép ghi, "
-    "ví dụ --out ./digest.xlsx."
+    "Không ghi được tệp {path}: {detail}. Chọn một thư mục đã có và được phép ghi, ví dụ --out ./digest.xlsx."
 )
 WROTE_FILE = N_("Đã ghi {what} vào {path}.")
 WHAT_XLSX = N_("biểu tổng hợp (Excel)")

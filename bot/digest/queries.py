@@ -205,9 +205,9 @@ def _task_state(
 
 def _standing_sums(state: sa.Subquery) -> list[ColumnElement[Any]]:
     return [
-        sa.func.coalesce(
-            sa.func.sum(sa.case((state.c.standing == member.value, 1), else_=0)), 0
-        ).label(member.value)
+        sa.func.coalesce(sa.func.sum(sa.case((state.c.standing == member.value, 1), else_=0)), 0).label(
+            member.value
+        )
         for member in Standing
     ]
 
@@ -272,8 +272,11 @@ def _unit_summaries(
         UnitSummary(unit_id=row.lead_unit_id, unit_name=row.name, counts=_counts(row)) for row in rows
     ]
     silent = sorted(
-        (SilentUnit(unit_id=row.lead_unit_id, unit_name=row.name, tasks=int(row.total))
-         for row in rows if not row.answered),
+        (
+            SilentUnit(unit_id=row.lead_unit_id, unit_name=row.name, tasks=int(row.total))
+            for row in rows
+            if not row.answered
+        ),
         key=lambda unit: (-unit.tasks, unit.unit_name),
     )
     return summaries, Listing(silent[:silent_limit], len(silent))
@@ -395,8 +398,15 @@ def _updates(
     total = connection.execute(sa.select(sa.func.count()).select_from(joined).where(where)).scalar_one()
     rows = connection.execute(
         sa.select(
-            recent.c.at, recent.c.status, recent.c.percent, recent.c.note, recent.c.source,
-            t.c.plan_id, t.c.key, t.c.title, people.c.name.label("author"),
+            recent.c.at,
+            recent.c.status,
+            recent.c.percent,
+            recent.c.note,
+            recent.c.source,
+            t.c.plan_id,
+            t.c.key,
+            t.c.title,
+            people.c.name.label("author"),
         )
         .select_from(joined.outerjoin(people, people.c.id == recent.c.author_person_id))
         .where(where)
@@ -405,8 +415,13 @@ def _updates(
     )
     lines = [
         UpdateLine(
-            at=row.at, author=row.author or row.source, plan_id=row.plan_id, task_key=row.key,
-            task_title=row.title, status=row.status, percent=row.percent,
+            at=row.at,
+            author=row.author or row.source,
+            plan_id=row.plan_id,
+            task_key=row.key,
+            task_title=row.title,
+            status=row.status,
+            percent=row.percent,
             note=excerpt(row.note) if row.note else None,
         )
         for row in rows
@@ -438,8 +453,13 @@ def _current_reports(plan_ids: list[str], as_of: dt.date, cutoff: dt.datetime) -
     )
     return (
         sa.select(
-            ru.c.unit_id, o.c.plan_id, o.c.effective_due.label("due"), r.c.text, r.c.position,
-            s.c.id.label("submission_id"), s.c.on_time,
+            ru.c.unit_id,
+            o.c.plan_id,
+            o.c.effective_due.label("due"),
+            r.c.text,
+            r.c.position,
+            s.c.id.label("submission_id"),
+            s.c.on_time,
         )
         .select_from(
             latest.join(
@@ -449,9 +469,7 @@ def _current_reports(plan_ids: list[str], as_of: dt.date, cutoff: dt.datetime) -
             .join(ru, ru.c.reporting_id == o.c.reporting_id)
             .outerjoin(
                 s,
-                sa.and_(
-                    s.c.occurrence_id == o.c.id, s.c.unit_id == ru.c.unit_id, s.c.submitted_at < cutoff
-                ),
+                sa.and_(s.c.occurrence_id == o.c.id, s.c.unit_id == ru.c.unit_id, s.c.submitted_at < cutoff),
             )
         )
         .where(live)
@@ -483,7 +501,10 @@ def _report_units(
     )
     return [
         ReportUnitLine(
-            unit_id=row.unit_id, unit_name=row.name, on_time=int(row.on_time), late=int(row.late),
+            unit_id=row.unit_id,
+            unit_name=row.name,
+            on_time=int(row.on_time),
+            late=int(row.late),
             missing=int(row.missing),
         )
         for row in rows
@@ -530,7 +551,10 @@ def _failed(
     total = connection.execute(sa.select(sa.func.count()).select_from(joined).where(where)).scalar_one()
     rows = connection.execute(
         sa.select(
-            box.c.updated_at, box.c.kind, box.c.error, people.c.name,
+            box.c.updated_at,
+            box.c.kind,
+            box.c.error,
+            people.c.name,
             sa.func.coalesce(t.c.title, r.c.text, g.c.text).label("subject"),
         )
         .select_from(
@@ -545,7 +569,10 @@ def _failed(
     )
     lines = [
         FailedDelivery(
-            at=row.updated_at, person=row.name, kind=row.kind, task_title=row.subject,
+            at=row.updated_at,
+            person=row.name,
+            kind=row.kind,
+            task_title=row.subject,
             error=excerpt(row.error or "?"),
         )
         for row in rows
@@ -571,9 +598,7 @@ class TaskRow:
     last_update_at: dt.datetime | None
 
 
-def plan_task_rows(
-    session: Session, plan_id: str, *, as_of: dt.date, tz: ZoneInfo
-) -> list[TaskRow]:
+def plan_task_rows(session: Session, plan_id: str, *, as_of: dt.date, tz: ZoneInfo) -> list[TaskRow]:
     """Every live task of one plan in document order, with its standing as of `as_of`."""
     connection = session.connection()
     cutoff = cutoff_of(as_of, tz)
@@ -587,10 +612,17 @@ def plan_task_rows(
     support = _support_units(connection, plan_id)
     return [
         TaskRow(
-            position=row.position, key=row.key, title=row.title, lead_unit=row.unit_name,
-            support_units=support.get(row.task_id, []), due=row.due, timing=row.timing,
-            standing=Standing(row.standing), status=row.status or TaskStatus.NOT_STARTED.value,
-            percent=row.percent, last_update_at=row.status_at,
+            position=row.position,
+            key=row.key,
+            title=row.title,
+            lead_unit=row.unit_name,
+            support_units=support.get(row.task_id, []),
+            due=row.due,
+            timing=row.timing,
+            standing=Standing(row.standing),
+            status=row.status or TaskStatus.NOT_STARTED.value,
+            percent=row.percent,
+            last_update_at=row.status_at,
         )
         for row in rows
     ]

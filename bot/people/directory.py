@@ -40,8 +40,9 @@ def find_unit(session: Session, reference: str) -> Unit:
     if near is not None:
         unit_id = by_name.get(near, near)
         did_you_mean = msg(DID_YOU_MEAN, id=unit_id, name=names[unit_id])
-    raise DirectoryError(UNKNOWN_UNIT, ref=reference, did_you_mean=did_you_mean,
-                         existing=_listing(unit.id for unit in live))
+    raise DirectoryError(
+        UNKNOWN_UNIT, ref=reference, did_you_mean=did_you_mean, existing=_listing(unit.id for unit in live)
+    )
 
 
 def find_person(session: Session, reference: str) -> Person:
@@ -70,7 +71,9 @@ def parse_role(reference: str | Role) -> Role:
         near = closest(reference, [role.value for role in Role])
         did_you_mean = msg(DID_YOU_MEAN_ROLE, id=near) if near else ""
         raise DirectoryError(
-            UNKNOWN_ROLE, ref=reference, did_you_mean=did_you_mean,
+            UNKNOWN_ROLE,
+            ref=reference,
+            did_you_mean=did_you_mean,
             existing=", ".join(role.value for role in Role),
         ) from None
 

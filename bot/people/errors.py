@@ -24,8 +24,10 @@ class Msg:
     values: dict[str, object] = field(default_factory=dict)
 
     def render(self, lang: str) -> str:
-        values = {key: value.render(lang) if isinstance(value, Localized) else value
-                  for key, value in self.values.items()}
+        values = {
+            key: value.render(lang) if isinstance(value, Localized) else value
+            for key, value in self.values.items()
+        }
         return render(lang, self.template, **values)
 
 

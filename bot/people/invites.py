@@ -116,7 +116,9 @@ def create_invite(
         person = _new_person(session, unit.id, parse_role(role), name, now)
     code = generate_code()
     invite = Invite(
-        code_hash=hash_code(normalize_code(code) or ""), person_id=person.id, created_at=now,
+        code_hash=hash_code(normalize_code(code) or ""),
+        person_id=person.id,
+        created_at=now,
         expires_at=now + dt.timedelta(days=ttl_days),
     )
     session.add(invite)
@@ -143,8 +145,13 @@ def _new_person(session: Session, unit_id: str, role: Role, name: str | None, no
         if session.get(Person, person_id) is None:
             break
     person = Person(
-        id=person_id, name=clean or UNNAMED_NAME, unit_id=unit_id, role=role, origin=INVITED,
-        created_at=now, updated_at=now,
+        id=person_id,
+        name=clean or UNNAMED_NAME,
+        unit_id=unit_id,
+        role=role,
+        origin=INVITED,
+        created_at=now,
+        updated_at=now,
     )
     session.add(person)
     session.flush()  # the models declare no relationships, so the invite must not be inserted first
@@ -187,8 +194,14 @@ def redeem_invite(
 
 
 def _redeem(
-    session: Session, code: str, channel: str, chat_id: str, user_id: str | None,
-    display_name: str | None, now: dt.datetime, how: Msg,
+    session: Session,
+    code: str,
+    channel: str,
+    chat_id: str,
+    user_id: str | None,
+    display_name: str | None,
+    now: dt.datetime,
+    how: Msg,
 ) -> Person:
     symbols = normalize_code(code)
     invite = None
@@ -223,8 +236,12 @@ def _redeem(
         raise InviteRefused(RefusalReason.USED, CODE_USED, how=how)
     if binding is None:
         binding = ChatBinding(
-            person_id=person.id, channel=channel, chat_id=chat_id, user_id=user_id,
-            display_name=display_name, bound_at=now,
+            person_id=person.id,
+            channel=channel,
+            chat_id=chat_id,
+            user_id=user_id,
+            display_name=display_name,
+            bound_at=now,
         )
         session.add(binding)
         try:

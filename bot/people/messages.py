@@ -75,9 +75,7 @@ INVITE_TELEGRAM = N_(
 INVITE_ZALO = N_(
     "Cách dùng: người được mời nhắn tin cho bot (Zalo hoặc Telegram) rồi gửi mã này cho bot: «{code}»."
 )
-TELEGRAM_UNKNOWN = N_(
-    "(Không hỏi được tên bot Telegram qua getMe: {detail}. Vẫn dùng được mã ở trên.)"
-)
+TELEGRAM_UNKNOWN = N_("(Không hỏi được tên bot Telegram qua getMe: {detail}. Vẫn dùng được mã ở trên.)")
 ROLE_NAMES = {
     "staff": N_("chuyên viên"),
     "head": N_("trưởng phòng"),

@@ -47,9 +47,7 @@ class OverdueTask:
 def tasks_for(session: Session, person: Person, *, open_only: bool = True) -> list[TaskDue]:
     """The tasks the person's unit leads or supports (what they report on), nearest deadline first."""
     supported = select(TaskSupportUnit.task_id).where(TaskSupportUnit.unit_id == person.unit_id)
-    query = _live_tasks().where(
-        sa.or_(col(Task.lead_unit_id) == person.unit_id, col(Task.id).in_(supported))
-    )
+    query = _live_tasks().where(sa.or_(col(Task.lead_unit_id) == person.unit_id, col(Task.id).in_(supported)))
     if open_only:
         query = query.where(col(Task.status) != TaskStatus.DONE)
     rows = session.exec(query).all()

@@ -92,20 +92,24 @@ def _close_report(session: Session, occurrence: db.Occurrence, now: dt.datetime)
     assert occurrence.id is not None and occurrence.reporting_id is not None
     units = table(db.ReportingUnit)
     submissions = table(db.ReportSubmission)
-    who = set(session.execute(
-        sa.select(units.c.unit_id).where(units.c.reporting_id == occurrence.reporting_id)
-    ).scalars())
-    submitted = set(session.execute(
-        sa.select(submissions.c.unit_id).where(submissions.c.occurrence_id == occurrence.id)
-    ).scalars())
+    who = set(
+        session.execute(
+            sa.select(units.c.unit_id).where(units.c.reporting_id == occurrence.reporting_id)
+        ).scalars()
+    )
+    submitted = set(
+        session.execute(
+            sa.select(submissions.c.unit_id).where(submissions.c.occurrence_id == occurrence.id)
+        ).scalars()
+    )
     if submitted and who <= submitted:
         set_state(session, [occurrence.id], OccurrenceState.DONE, now)
         cancel_pending(session, [occurrence.id], CloseReason.REPORT_SUBMITTED.value, now)
         return True
     if submitted:
         people = table(db.Person)
-        person_ids = list(session.execute(
-            sa.select(people.c.id).where(people.c.unit_id.in_(sorted(submitted)))
-        ).scalars())
+        person_ids = list(
+            session.execute(sa.select(people.c.id).where(people.c.unit_id.in_(sorted(submitted)))).scalars()
+        )
         cancel_pending(session, [occurrence.id], CloseReason.UNIT_SUBMITTED.value, now, person_ids)
     return False

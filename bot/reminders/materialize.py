@@ -49,7 +49,9 @@ CATCH_UP = dt.timedelta(days=7)
 SUBJECTS_PER_BATCH = 2000
 
 _SUBJECT_COLUMN = {
-    SubjectKind.TASK: "task_id", SubjectKind.REPORT: "reporting_id", SubjectKind.TARGET: "target_id",
+    SubjectKind.TASK: "task_id",
+    SubjectKind.REPORT: "reporting_id",
+    SubjectKind.TARGET: "target_id",
 }
 
 
@@ -63,8 +65,15 @@ class MaterializeReport:
 
     @property
     def changed(self) -> bool:
-        return any((self.occurrences_added, self.occurrences_closed, self.occurrences_superseded,
-                    self.reminders_added, self.reminders_cancelled))
+        return any(
+            (
+                self.occurrences_added,
+                self.occurrences_closed,
+                self.occurrences_superseded,
+                self.reminders_added,
+                self.reminders_cancelled,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +89,12 @@ class _Existing:
 def schedule_line(report: MaterializeReport, lang: str) -> str:
     """One line for `plans sync` to say what happened to the reminders."""
     return render(
-        lang, SYNC_SCHEDULE, added=report.occurrences_added, superseded=report.occurrences_superseded,
-        closed=report.occurrences_closed, reminders=report.reminders_added,
+        lang,
+        SYNC_SCHEDULE,
+        added=report.occurrences_added,
+        superseded=report.occurrences_superseded,
+        closed=report.occurrences_closed,
+        reminders=report.reminders_added,
         cancelled=report.reminders_cancelled,
     )
 
@@ -125,8 +138,15 @@ def materialize(
     plan_ids: Iterable[str] | None = None,
 ) -> MaterializeReport:
     """Bring occurrences and outbox rows in line with the plans as of `now`; does not commit."""
-    planner = build_planner(session, now, calendar=calendar, defaults=defaults, tz=tz,
-                            horizon_months=horizon_months, plan_ids=plan_ids)
+    planner = build_planner(
+        session,
+        now,
+        calendar=calendar,
+        defaults=defaults,
+        tz=tz,
+        horizon_months=horizon_months,
+        plan_ids=plan_ids,
+    )
     report = MaterializeReport()
     _supersede_archived(session, now, report, None if plan_ids is None else list(planner.plans))
     subjects = load_subjects(session, list(planner.plans))
@@ -152,7 +172,10 @@ def extend_horizon(
 
 
 def _materialize_batch(
-    session: Session, planner: Planner, subjects: Sequence[Subject], now: dt.datetime,
+    session: Session,
+    planner: Planner,
+    subjects: Sequence[Subject],
+    now: dt.datetime,
     report: MaterializeReport,
 ) -> None:
     series_of = {(subject.kind, subject.id): planner.series(subject) for subject in subjects}
@@ -169,20 +192,30 @@ def _materialize_batch(
 
 
 def _insert_occurrences(
-    session: Session, wanted: dict[str, OccurrenceSpec], existing: _ExistingBySubject, now: dt.datetime,
+    session: Session,
+    wanted: dict[str, OccurrenceSpec],
+    existing: _ExistingBySubject,
+    now: dt.datetime,
     report: MaterializeReport,
 ) -> dict[str, int]:
     """Insert the wanted occurrences not there yet; returns the new ones' ids by key."""
     known = {row.key for rows in existing.values() for row in rows}
     new_rows = [
         {
-            "key": spec.key, "plan_id": spec.subject.plan_id,
+            "key": spec.key,
+            "plan_id": spec.subject.plan_id,
             **{column: None for column in _SUBJECT_COLUMN.values()},
-            _SUBJECT_COLUMN[spec.subject.kind]: spec.subject.id, "kind": spec.kind.value,
-            "due": spec.due, "due_time": spec.due_time, "effective_due": spec.effective_due,
-            "state": OccurrenceState.OPEN.value, "created_at": now, "updated_at": now,
+            _SUBJECT_COLUMN[spec.subject.kind]: spec.subject.id,
+            "kind": spec.kind.value,
+            "due": spec.due,
+            "due_time": spec.due_time,
+            "effective_due": spec.effective_due,
+            "state": OccurrenceState.OPEN.value,
+            "created_at": now,
+            "updated_at": now,
         }
-        for key, spec in wanted.items() if key not in known
+        for key, spec in wanted.items()
+        if key not in known
     ]
     inserted = insert_ignoring_duplicates(session, table(db.Occurrence), new_rows, "key", "id")
     report.occurrences_added += len(inserted)
@@ -190,9 +223,14 @@ def _insert_occurrences(
 
 
 def _supersede_stale(
-    session: Session, planner: Planner, subjects: Sequence[Subject],
-    series_of: dict[tuple[SubjectKind, int], Series | None], wanted: dict[str, OccurrenceSpec],
-    existing: _ExistingBySubject, now: dt.datetime, report: MaterializeReport,
+    session: Session,
+    planner: Planner,
+    subjects: Sequence[Subject],
+    series_of: dict[tuple[SubjectKind, int], Series | None],
+    wanted: dict[str, OccurrenceSpec],
+    existing: _ExistingBySubject,
+    now: dt.datetime,
+    report: MaterializeReport,
 ) -> list[tuple[int, OccurrenceSpec]]:
     """Supersede the open occurrences the plan no longer calls for; returns the others."""
     closing: dict[str, list[int]] = defaultdict(list)
@@ -223,8 +261,12 @@ def _supersede_stale(
 
 
 def _close_answered(
-    session: Session, planner: Planner, series_of: dict[tuple[SubjectKind, int], Series | None],
-    live: list[tuple[int, OccurrenceSpec]], now: dt.datetime, report: MaterializeReport,
+    session: Session,
+    planner: Planner,
+    series_of: dict[tuple[SubjectKind, int], Series | None],
+    live: list[tuple[int, OccurrenceSpec]],
+    now: dt.datetime,
+    report: MaterializeReport,
 ) -> list[tuple[int, OccurrenceSpec]]:
     """Close the occurrences the task's status answers (done, progress given); returns the rest."""
     done: dict[CloseReason, list[int]] = defaultdict(list)
@@ -243,7 +285,10 @@ def _close_answered(
 
 
 def _insert_reminders(
-    session: Session, planner: Planner, still_open: list[tuple[int, OccurrenceSpec]], now: dt.datetime,
+    session: Session,
+    planner: Planner,
+    still_open: list[tuple[int, OccurrenceSpec]],
+    now: dt.datetime,
     report: MaterializeReport,
 ) -> None:
     reports = [occurrence_id for occurrence_id, spec in still_open if spec.kind is OccurrenceKind.REPORT]
@@ -297,13 +342,22 @@ def _outbox_rows(
     return rows
 
 
-def _row(message: PlannedMessage, person_id: str, occurrence_id: int, now: dt.datetime, *, late: bool
-         ) -> dict[str, Any]:
+def _row(
+    message: PlannedMessage, person_id: str, occurrence_id: int, now: dt.datetime, *, late: bool
+) -> dict[str, Any]:
     return {
-        "idempotency_key": message.idempotency_key, "kind": message.kind.value, "step": message.step,
-        "occurrence_id": occurrence_id, "person_id": person_id, "send_at": message.send_at,
-        "state": db.OutboxState.PENDING.value, "next_attempt_at": message.send_at, "attempts": 0,
-        "late": late, "created_at": now, "updated_at": now,
+        "idempotency_key": message.idempotency_key,
+        "kind": message.kind.value,
+        "step": message.step,
+        "occurrence_id": occurrence_id,
+        "person_id": person_id,
+        "send_at": message.send_at,
+        "state": db.OutboxState.PENDING.value,
+        "next_attempt_at": message.send_at,
+        "attempts": 0,
+        "late": late,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -315,8 +369,12 @@ def _existing(session: Session, subjects: Sequence[Subject]) -> _ExistingBySubje
         column = occurrences.c[column_name]
         for ids in chunked(subject_ids):
             query = sa.select(
-                occurrences.c.id, occurrences.c.key, occurrences.c.kind, occurrences.c.due,
-                occurrences.c.state, column,
+                occurrences.c.id,
+                occurrences.c.key,
+                occurrences.c.kind,
+                occurrences.c.due,
+                occurrences.c.state,
+                column,
             ).where(column.in_(ids))
             for row in session.execute(query):
                 found[(kind, row[5])].append(_Existing(*row))
@@ -344,21 +402,23 @@ def _submitted_units(session: Session, occurrence_ids: list[int]) -> dict[int, s
     return found
 
 
-def _supersede_archived(session: Session, now: dt.datetime, report: MaterializeReport,
-                        plan_ids: list[str] | None) -> None:
+def _supersede_archived(
+    session: Session, now: dt.datetime, report: MaterializeReport, plan_ids: list[str] | None
+) -> None:
     """Open occurrences of archived tasks, obligations, targets or plans are superseded."""
     occurrences = table(db.Occurrence)
     archived = sa.or_(
         *(
-            occurrences.c[column].in_(
-                sa.select(owners.c.id).where(owners.c.archived_at.is_not(None))
-            )
+            occurrences.c[column].in_(sa.select(owners.c.id).where(owners.c.archived_at.is_not(None)))
             for column, owners in (
-                ("task_id", table(db.Task)), ("reporting_id", table(db.ReportingObligation)),
+                ("task_id", table(db.Task)),
+                ("reporting_id", table(db.ReportingObligation)),
                 ("target_id", table(db.Target)),
             )
         ),
-        occurrences.c.plan_id.in_(sa.select(table(db.Plan).c.id).where(table(db.Plan).c.archived_at.is_not(None))),
+        occurrences.c.plan_id.in_(
+            sa.select(table(db.Plan).c.id).where(table(db.Plan).c.archived_at.is_not(None))
+        ),
     )
     query = sa.select(occurrences.c.id).where(occurrences.c.state == OccurrenceState.OPEN.value, archived)
     if plan_ids is not None:

@@ -71,9 +71,7 @@ SNOOZE_NOT_FOUND = N_("Không có tin nhắc số {id}. Kiểm tra lại tin nh�
 SNOOZE_NOT_YOURS = N_(
     "Tin nhắc số {id} không phải của bạn: mỗi người chỉ hoãn được tin nhắc gửi cho chính mình."
 )
-SNOOZE_NOT_PENDING = N_(
-    "Tin nhắc số {id} không còn chờ gửi (trạng thái: {state}) nên không hoãn được."
-)
+SNOOZE_NOT_PENDING = N_("Tin nhắc số {id} không còn chờ gửi (trạng thái: {state}) nên không hoãn được.")
 SNOOZE_PAST = N_("Thời điểm hoãn đến ({until}) đã qua; hãy chọn một thời điểm sau bây giờ.")
 
 # After `plans sync`.

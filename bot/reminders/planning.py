@@ -106,8 +106,13 @@ class Planner:
         self, subject: Subject, series: Series, due: dt.date, due_time: dt.time | None
     ) -> OccurrenceSpec:
         return OccurrenceSpec(
-            occurrence_key(subject, series.kind, due), subject, series.kind, due, due_time,
-            self.effective_due(due), series.standard_cycle,
+            occurrence_key(subject, series.kind, due),
+            subject,
+            series.kind,
+            due,
+            due_time,
+            self.effective_due(due),
+            series.standard_cycle,
         )
 
     def effective_due(self, due: dt.date) -> dt.date:
@@ -135,8 +140,16 @@ class Planner:
 
     def _planned(self, effective_due: dt.date, policy: ReminderPolicy) -> list[PlannedReminder]:
         # By value: 200 units with the same policy share one computation per date.
-        cache_key = (effective_due, (tuple(policy.before), policy.send_at, policy.overdue_every,
-                                     policy.overdue_max, policy.escalate_after))
+        cache_key = (
+            effective_due,
+            (
+                tuple(policy.before),
+                policy.send_at,
+                policy.overdue_every,
+                policy.overdue_max,
+                policy.escalate_after,
+            ),
+        )
         planned = self._reminders.get(cache_key)
         if planned is None:
             planned = plan_reminders(effective_due, policy, self.calendar, self.tz)

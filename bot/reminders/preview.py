@@ -80,7 +80,11 @@ def preview(
 ) -> list[PreviewRow]:
     """Reminders with a send time from `now` to the end of the `days`-th day, in time order."""
     planner = build_planner(
-        session, now, calendar=calendar, defaults=defaults, tz=tz,
+        session,
+        now,
+        calendar=calendar,
+        defaults=defaults,
+        tz=tz,
         horizon_months=max(horizon_months, days // 28 + 2),
         plan_ids=[plan_id] if plan_id else None,
     )

@@ -75,12 +75,9 @@ def _unique(recipients: list[Recipient]) -> list[Recipient]:
 def load_registry(session: Session) -> Registry:
     people = table(db.Person)
     bindings = table(db.ChatBinding)
-    query = (
-        sa.select(people.c.id, people.c.unit_id, people.c.role)
-        .where(
-            people.c.archived_at.is_(None),
-            sa.exists().where(bindings.c.person_id == people.c.id, bindings.c.blocked_at.is_(None)),
-        )
+    query = sa.select(people.c.id, people.c.unit_id, people.c.role).where(
+        people.c.archived_at.is_(None),
+        sa.exists().where(bindings.c.person_id == people.c.id, bindings.c.blocked_at.is_(None)),
     )
     rows = sorted(session.execute(query), key=lambda row: (ROLE_ORDER.get(row.role, 9), row.id))
     by_unit: dict[str, list[str]] = defaultdict(list)

@@ -93,11 +93,18 @@ def _plan_cycles(session: Session, plan_ids: list[str]) -> dict[str, Recurrence]
     reports = table(db.ReportingObligation)
     query = (
         sa.select(
-            reports.c.plan_id, reports.c.recurrence_freq, reports.c.recurrence_day,
-            reports.c.recurrence_months, reports.c.recurrence_weekday, reports.c.recurrence_window_start,
+            reports.c.plan_id,
+            reports.c.recurrence_freq,
+            reports.c.recurrence_day,
+            reports.c.recurrence_months,
+            reports.c.recurrence_weekday,
+            reports.c.recurrence_window_start,
         )
-        .where(reports.c.archived_at.is_(None), reports.c.plan_id.in_(plan_ids),
-               reports.c.deadline_kind == Kind.RECURRING.value)
+        .where(
+            reports.c.archived_at.is_(None),
+            reports.c.plan_id.in_(plan_ids),
+            reports.c.deadline_kind == Kind.RECURRING.value,
+        )
         .order_by(reports.c.plan_id, reports.c.position)
     )
     rules: dict[str, Recurrence] = {}
@@ -110,14 +117,24 @@ def _plan_cycles(session: Session, plan_ids: list[str]) -> dict[str, Recurrence]
 
 def _deadline_columns(rows: sa.Table) -> list[sa.ColumnElement[Any]]:
     return [
-        rows.c.deadline_kind, rows.c.due, rows.c.due_time, rows.c.recurrence_freq,
-        rows.c.recurrence_day, rows.c.recurrence_months, rows.c.recurrence_weekday,
+        rows.c.deadline_kind,
+        rows.c.due,
+        rows.c.due_time,
+        rows.c.recurrence_freq,
+        rows.c.recurrence_day,
+        rows.c.recurrence_months,
+        rows.c.recurrence_weekday,
         rows.c.recurrence_window_start,
     ]
 
 
-def _links(session: Session, links_table: sa.Table, owner: str, owners: sa.Table, plan_ids: list[str],
-           ) -> dict[int, tuple[str, ...]]:
+def _links(
+    session: Session,
+    links_table: sa.Table,
+    owner: str,
+    owners: sa.Table,
+    plan_ids: list[str],
+) -> dict[int, tuple[str, ...]]:
     query = (
         sa.select(links_table.c[owner], links_table.c.unit_id)
         .join(owners, owners.c.id == links_table.c[owner])
@@ -137,20 +154,41 @@ def load_subjects(session: Session, plan_ids: list[str], *, task_id: int | None 
     tasks = table(db.Task)
     support = _links(session, table(db.TaskSupportUnit), "task_id", tasks, plan_ids)
     query = (
-        sa.select(tasks.c.id, tasks.c.plan_id, tasks.c.key, tasks.c.title, tasks.c.lead_unit_id,
-                  tasks.c.leader_person_id, tasks.c.status, tasks.c.status_at, *_deadline_columns(tasks))
+        sa.select(
+            tasks.c.id,
+            tasks.c.plan_id,
+            tasks.c.key,
+            tasks.c.title,
+            tasks.c.lead_unit_id,
+            tasks.c.leader_person_id,
+            tasks.c.status,
+            tasks.c.status_at,
+            *_deadline_columns(tasks),
+        )
         .where(tasks.c.plan_id.in_(plan_ids), tasks.c.archived_at.is_(None))
         .order_by(tasks.c.plan_id, tasks.c.position)
     )
     if task_id is not None:
         query = query.where(tasks.c.id == task_id)
     for row in session.execute(query):
-        subjects.append(Subject(
-            SubjectKind.TASK, row.id, row.plan_id, row.key, row.title,
-            (row.lead_unit_id,) if row.lead_unit_id else (), support.get(row.id, ()),
-            row.leader_person_id, row.deadline_kind, row.due, row.due_time, recurrence_of(*row[-5:]),
-            done=row.status == db.TaskStatus.DONE, status_at=row.status_at,
-        ))
+        subjects.append(
+            Subject(
+                SubjectKind.TASK,
+                row.id,
+                row.plan_id,
+                row.key,
+                row.title,
+                (row.lead_unit_id,) if row.lead_unit_id else (),
+                support.get(row.id, ()),
+                row.leader_person_id,
+                row.deadline_kind,
+                row.due,
+                row.due_time,
+                recurrence_of(*row[-5:]),
+                done=row.status == db.TaskStatus.DONE,
+                status_at=row.status_at,
+            )
+        )
     if task_id is not None:
         return subjects
 
@@ -162,24 +200,53 @@ def load_subjects(session: Session, plan_ids: list[str], *, task_id: int | None 
         .order_by(reports.c.plan_id, reports.c.position)
     )
     for row in session.execute(query):
-        subjects.append(Subject(
-            SubjectKind.REPORT, row.id, row.plan_id, row.key, row.text, who.get(row.id, ()), (), None,
-            row.deadline_kind, row.due, row.due_time, recurrence_of(*row[-5:]),
-        ))
+        subjects.append(
+            Subject(
+                SubjectKind.REPORT,
+                row.id,
+                row.plan_id,
+                row.key,
+                row.text,
+                who.get(row.id, ()),
+                (),
+                None,
+                row.deadline_kind,
+                row.due,
+                row.due_time,
+                recurrence_of(*row[-5:]),
+            )
+        )
 
     targets = table(db.Target)
     target_support = _links(session, table(db.TargetSupportUnit), "target_id", targets, plan_ids)
     query = (
-        sa.select(targets.c.id, targets.c.plan_id, targets.c.key, targets.c.text, targets.c.lead_unit_id,
-                  targets.c.horizon_due)
+        sa.select(
+            targets.c.id,
+            targets.c.plan_id,
+            targets.c.key,
+            targets.c.text,
+            targets.c.lead_unit_id,
+            targets.c.horizon_due,
+        )
         .where(targets.c.plan_id.in_(plan_ids), targets.c.archived_at.is_(None))
         .order_by(targets.c.plan_id, targets.c.position)
     )
     for row in session.execute(query):
-        subjects.append(Subject(
-            SubjectKind.TARGET, row.id, row.plan_id, row.key, row.text,
-            (row.lead_unit_id,) if row.lead_unit_id else (), target_support.get(row.id, ()), None,
-            Kind.ONCE if row.horizon_due else Kind.NONE, row.horizon_due, None, None,
-            horizon_due=row.horizon_due,
-        ))
+        subjects.append(
+            Subject(
+                SubjectKind.TARGET,
+                row.id,
+                row.plan_id,
+                row.key,
+                row.text,
+                (row.lead_unit_id,) if row.lead_unit_id else (),
+                target_support.get(row.id, ()),
+                None,
+                Kind.ONCE if row.horizon_due else Kind.NONE,
+                row.horizon_due,
+                None,
+                None,
+                horizon_due=row.horizon_due,
+            )
+        )
     return subjects
