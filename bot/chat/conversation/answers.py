@@ -8,6 +8,7 @@ The buttons' handlers take the checked `Reminder`; `handler.REMINDER_BUTTONS` ro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlmodel import col, select
 
@@ -67,24 +68,15 @@ def done(turn: Turn, person: Person, reminder: Reminder) -> None:
 
 
 def doing(turn: Turn, person: Person, reminder: Reminder) -> None:
-    if reminder.target is not None:
-        _target(turn, reminder)
-        return
-    if reminder.task is None:
-        turn.notice(turn.t(REPORT_ONLY_DONE))
-        return
-    turn.answer_press("")
-    questions.ask_percent(
-        turn,
-        reminder.task.title,
-        task_id=reminder.task.id,
-        outbox_id=reminder.row.id,
-        message_id=turn.event.message_id,
-        attachments=turn.event.attachments,
-    )
+    _ask_about_task(turn, reminder, questions.ask_percent)
 
 
 def blocked(turn: Turn, person: Person, reminder: Reminder) -> None:
+    _ask_about_task(turn, reminder, questions.ask_reason)
+
+
+def _ask_about_task(turn: Turn, reminder: Reminder, ask: Callable[..., None]) -> None:
+    """In progress and blocked both need one more answer (the percent, the reason) about the task."""
     if reminder.target is not None:
         _target(turn, reminder)
         return
@@ -92,7 +84,7 @@ def blocked(turn: Turn, person: Person, reminder: Reminder) -> None:
         turn.notice(turn.t(REPORT_ONLY_DONE))
         return
     turn.answer_press("")
-    questions.ask_reason(
+    ask(
         turn,
         reminder.task.title,
         task_id=reminder.task.id,
