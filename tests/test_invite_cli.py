@@ -44,12 +44,20 @@ def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
-@pytest.fixture
-def synced(tmp_path: Path) -> Path:
-    plans = tmp_path / "plans"
+@pytest.fixture(scope="module")
+def synced_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plan synced by the real command, once for the file (each test gets a copy)."""
+    folder = tmp_path_factory.mktemp("synced")
+    plans = folder / "plans"
     shutil.copytree(PLAN_V1, plans)
-    result = run(tmp_path, "plans", "sync", str(plans))
+    result = run(folder, "plans", "sync", str(plans))
     assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def synced(synced_once: Path, tmp_path: Path) -> Path:
+    shutil.copytree(synced_once, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 
