@@ -45,16 +45,23 @@ def nhacviec(database: Path, plans: Path, *args: str) -> subprocess.CompletedPro
     )
 
 
-@pytest.fixture
-def synced(tmp_path: Path) -> tuple[Path, Path]:
-    """A SQLite file holding the fixture plan, loaded by the real `plans sync`."""
-    plans = tmp_path / "plans"
+@pytest.fixture(scope="module")
+def synced_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the fixture plan, loaded by the real `plans sync` once for the file."""
+    folder = tmp_path_factory.mktemp("synced")
+    plans = folder / "plans"
     shutil.copytree(PLANS, plans)
-    database = tmp_path / "nhacviec.db"
-    result = nhacviec(database, plans, "plans", "sync")
+    result = nhacviec(folder / "nhacviec.db", plans, "plans", "sync")
     assert result.returncode == 0, result.stderr
     assert "Lịch nhắc:" in result.stdout
-    return database, plans
+    return folder
+
+
+@pytest.fixture
+def synced(synced_once: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of that database and its plans for one test."""
+    shutil.copytree(synced_once, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "nhacviec.db", tmp_path / "plans"
 
 
 def lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
