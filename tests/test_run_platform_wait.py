@@ -7,6 +7,7 @@ import datetime as dt
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,10 +116,21 @@ def test_a_platform_nobody_answers_at_is_waited_for(sqlite: tuple[str, Engine], 
     url, _ = sqlite
     address = closed_port()
     process = start_run(run_env(url, address, TOKEN, PLATFORM_RETRY_CAP_SECONDS="1"), tmp_path)
-    time.sleep(8)
+    assert process.stdout is not None
+    seen: list[str] = []
+    # Wait for the first refusal however slow the start is (a loaded CI machine), then for a few
+    # retries (a one-second cap): the process must still be waiting, not stopped.
+    reader = threading.Thread(target=lambda: seen.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not any("Chưa kết nối được telegram" in line for line in seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)
     assert process.poll() is None, "connection refused is waited out, not a reason to stop"
     process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=30)
+    _, stderr = process.communicate(timeout=30)
+    reader.join(timeout=5)
+    stdout = "".join(seen)
     assert process.returncode == 0, stderr
     assert f"Chưa kết nối được telegram tại {address}" in stdout
     assert "sửa TELEGRAM_API_URL" in stdout  # in case the address itself is the mistake
