@@ -3,15 +3,23 @@
 Run: `.venv/bin/python benchmarks/dispatch.py [--messages 3000] [--chats 300]` (about 100 s per
 side at the defaults).
 
-Both sides send `--messages` reminders, all due at once, round robin over `--chats` private
+Both sides deliver `--messages` reminders, all due at once, round robin over `--chats` private
 chats, through the loopback fake Bot API (`tests/fakes/bot_api.py`) enforcing Telegram's limits:
 at most 30 accepted messages in any sliding 1-second window, at most one per chat per second;
 beyond them it answers 429 with `retry_after`.
 
 - **nhacviec**: the real dispatcher (`bot.outbox.dispatcher.Dispatcher`) on a SQLite outbox, with
-  the Telegram channel (PTB 22) and our flood control (`bot.outbox.ratelimit`).
-- **naive**: the same PTB bot, 64 concurrent senders, no limiting; on a 429 a sender sleeps
-  `retry_after` and tries again.
+  the Telegram channel (PTB 22) and our flood control (`bot.outbox.ratelimit`). A person's
+  reminders due at once go as one check-in (issue #11): with more reminders than chats it sends
+  one message per chat, carrying `--messages / --chats` reminders each.
+- **naive**: the same PTB bot, 64 concurrent senders, no limiting, one message per reminder (as
+  the bot did before check-ins); on a 429 a sender sleeps `retry_after` and tries again.
+
+The table counts both: `messages` (sendMessage calls accepted) and `reminders` (what they carried);
+the rate is messages per second, the flood limits being per message. Compare `all in` (seconds
+until every reminder was delivered) for what a person waits, the rate and lateness for the flood
+control itself (with one message per chat, the per-chat limit is only exercised by the naive side:
+run with `--messages` equal to `--chats` to compare the two on the same messages).
 - **ptb-aiolimiter** (with `--ptb-limiter`, needs `aiolimiter`, PTB's `rate-limiter` extra): the
   same 64 senders through PTB's `AIORateLimiter` (30/s overall, 20/min per group, up to 5
   retries on 429): the alternative to our own flood control, measured side by side.
@@ -52,11 +60,12 @@ from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.db.engine import make_engine  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.models import OutboxState  # noqa: E402
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher  # noqa: E402
 from bot.outbox.ratelimit import RateLimits  # noqa: E402
 from bot.workcal import WorkCalendar  # noqa: E402
 from tests.fakes import Call, FakeBotApi, Limits  # noqa: E402
-from tests.fakes.outbox_world import add_reminders, build_world  # noqa: E402
+from tests.fakes.outbox_world import add_reminders, build_world, outbox_rows  # noqa: E402
 
 TOKEN = "1000:BENCHMARK"
 PER_SECOND = 30
@@ -65,9 +74,15 @@ TARGET_RATE = 28.0
 TARGET_P99 = 2.0
 
 
+def ratio(value: float, base: float) -> float:
+    return value / base if base else float("inf")
+
+
 @dataclass(frozen=True)
 class Figures:
     name: str
+    reminders: int
+    """Reminders the accepted messages carried."""
     accepted: int
     rejected: int
     seconds: float
@@ -97,13 +112,14 @@ def lateness(calls: list[Call], start: float) -> list[float]:
     return late
 
 
-def figures(name: str, api: FakeBotApi, start: float) -> Figures:
+def figures(name: str, api: FakeBotApi, start: float, reminders: int) -> Figures:
     accepted = api.delivered()
     late = lateness(accepted, start)
     seconds = max(c.at for c in accepted) - start
-    quantiles = statistics.quantiles(late, n=100)
+    quantiles = statistics.quantiles(late, n=100) if len(late) > 1 else [late[0]] * 99
     return Figures(
         name,
+        reminders,
         len(accepted),
         api.rejections(429),
         seconds,
@@ -135,8 +151,9 @@ async def ours(api: FakeBotApi, messages: int, chats: int, folder: Path) -> Figu
     start = time.monotonic()
     await dispatcher.run(until_idle=True)
     await channel.close()
+    carried = sum(1 for row in outbox_rows(engine) if row.state == OutboxState.SENT)
     engine.dispose()
-    return figures("nhacviec", api, start)
+    return figures("nhacviec", api, start, carried)
 
 
 async def naive(api: FakeBotApi, messages: int, chats: int) -> Figures:
@@ -164,7 +181,7 @@ async def naive(api: FakeBotApi, messages: int, chats: int) -> Figures:
     start = time.monotonic()
     await asyncio.gather(*(sender() for _ in range(64)))
     await bot.shutdown()
-    return figures("naive", api, start)
+    return figures("naive", api, start, len(api.delivered()))
 
 
 async def ptb_limiter(api: FakeBotApi, messages: int, chats: int) -> Figures:
@@ -190,7 +207,7 @@ async def ptb_limiter(api: FakeBotApi, messages: int, chats: int) -> Figures:
     start = time.monotonic()
     await asyncio.gather(*(sender() for _ in range(64)))
     await bot.shutdown()
-    return figures("ptb-aiolimiter", api, start)
+    return figures("ptb-aiolimiter", api, start, len(api.delivered()))
 
 
 def main() -> int:
@@ -222,20 +239,24 @@ def main() -> int:
         "it (max of start, 30th-previous acceptance + 1 s, previous acceptance in the same chat + 1 s)."
     )
     print(
-        f"{'':14} {'accepted':>8} {'429s':>6} {'seconds':>8} {'rate/s':>7} {'p50 late':>9} {'p99 late':>9} "
-        f"{'max late':>9}"
+        f"{'':14} {'messages':>8} {'reminders':>9} {'429s':>6} {'all in':>7} {'msgs/s':>7} {'p50 late':>9} "
+        f"{'p99 late':>9} {'max late':>9}"
     )
     for r in results:
         print(
-            f"{r.name:14} {r.accepted:8d} {r.rejected:6d} {r.seconds:8.1f} {r.rate:7.2f} {r.p50:8.3f}s "
-            f"{r.p99:8.3f}s {r.worst:8.3f}s"
+            f"{r.name:14} {r.accepted:8d} {r.reminders:9d} {r.rejected:6d} {r.seconds:6.1f}s {r.rate:7.2f} "
+            f"{r.p50:8.3f}s {r.p99:8.3f}s {r.worst:8.3f}s"
         )
     us, them = results[:2]
     print(
-        f"ratio nhacviec/naive: rate ×{us.rate / them.rate:.2f}, 429s {us.rejected} vs {them.rejected}, "
-        f"p99 lateness {us.p99:.3f}s vs {them.p99:.3f}s"
+        f"ratio nhacviec/naive: messages {us.accepted} vs {them.accepted} for {us.reminders} vs "
+        f"{them.reminders} reminders, all in {us.seconds:.1f}s vs {them.seconds:.1f}s "
+        f"(×{ratio(them.seconds, us.seconds):.2f} sooner), rate ×{us.rate / them.rate:.2f} (messages/s), "
+        f"429s {us.rejected} vs {them.rejected}, p99 lateness {us.p99:.3f}s vs {them.p99:.3f}s"
     )
-    ok = us.rate >= TARGET_RATE and us.rejected == 0 and us.p99 <= TARGET_P99 and us.accepted == args.messages
+    # The rate is only a target when there are enough messages to fill the 30/s window for a while.
+    rate_ok = us.rate >= TARGET_RATE or us.accepted < 2 * PER_SECOND
+    ok = rate_ok and us.rejected == 0 and us.p99 <= TARGET_P99 and us.reminders == args.messages
     print(f"targets (rate ≥ {TARGET_RATE}/s, zero 429, p99 ≤ {TARGET_P99} s): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 

@@ -101,6 +101,23 @@ class Settings(BaseSettings):
     zalo_max_per_second: int = Field(default=10, ge=0)
     """Zalo publishes no flood limits: a cautious rate, kept like Telegram's (0 turns it off)."""
     zalo_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    zalo_monthly_message_budget: int | None = Field(default=None, ge=1)
+    """Messages a month the Zalo bot may send (its quota); near it, progress nudges and then
+    "before" reminders are dropped (never overdue items or escalations) and the admin is told."""
+    telegram_monthly_message_budget: int | None = Field(default=None, ge=1)
+    reminder_detail: Literal["full", "title", "minimal"] = "full"
+    """How much of a task a check-in shows in the chat app; `minimal`: only how many items wait."""
+
+    web_host: str = "127.0.0.1"
+    """Where the dashboard (and the webhooks) listen when WEB_PORT is set."""
+    web_port: int | None = Field(default=None, ge=0, le=65535)
+    """Set, `nhacviec run` serves the dashboard on it (with the webhooks when they are on)."""
+    web_base_url: str | None = None
+    """The dashboard's public address, for sign-in links (default: http://WEB_HOST:WEB_PORT)."""
+    web_link_ttl_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    """How long a one-time sign-in link works."""
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    """How long a browser stays signed in."""
 
     platform_retry_cap_seconds: float = Field(default=60.0, gt=0)
     """At start, the longest wait between two attempts to reach Telegram or Zalo while the platform

@@ -74,8 +74,11 @@ def test_startup() -> None:
 
 
 def test_deadlines() -> None:
-    output = run("deadlines.py", "--seconds", "0.05")
-    assert re.search(r"nhacviec phrases/s", output)
+    # deadlines.py exits 1 when a speed target is missed, which 0.05 s per parser on a busy
+    # machine may do (12,000 phrases/s seen under load): the smoke asks for its figures, as
+    # for dispatch below.
+    output = run("deadlines.py", "--seconds", "0.05", exit_codes=(0, 1))
+    assert re.search(r"nhacviec phrases/s >= [\d,]+ +[\d,]+ +(ok|BELOW TARGET)", output), output
 
 
 def test_dispatch() -> None:
@@ -103,3 +106,13 @@ def test_import_accuracy() -> None:
     output = run("import_accuracy.py", str(SEED), "--pages", "3")
     assert re.search(r"overall +\d+\.\d% \(\d+/\d+\)", output), output
     assert re.search(r"synthetic \d+-page document as \.pdf: imported in [\d.]+ s CPU", output), output
+
+
+def test_checkins() -> None:
+    output = run(
+        "checkins.py",
+        *("--plans", "binhdinh-ctr-tu-cchc-2021", "--days", "8", "--people", "60", "--items", "3"),
+        *databases(),
+    )
+    assert re.search(r"binhdinh-ctr-tu-cchc-2021 +\d+ +\d+ +\d+ +(\d+\.\d×|—)", output), output
+    each_database(output, r"check-ins \(ours\) [\d.]+ s for 60 messages; .* for 180 messages; ratio")

@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 11, 20)
 def test_a_status_with_percent_and_note_is_read_back() -> None:
     understanding = understand_reply("dang lam 60%, vuong mac: cho so lieu", now_date=TODAY)
     assert confirmation(understanding, task_title="Rà soát quy hoạch", lang="vi").splitlines() == [
-        "Đã ghi nhận nhiệm vụ «Rà soát quy hoạch»: vướng mắc (60%).",
+        "Đã ghi nhận «Rà soát quy hoạch»: vướng mắc (60%).",
         "Ghi chú: cho so lieu",
     ]
     assert confirmation(understanding, task_title="Rà soát quy hoạch", lang="en").splitlines() == [
@@ -37,7 +37,7 @@ def test_an_earlier_report_by_someone_else_is_mentioned() -> None:
         understanding, task_title="Đề án", lang="vi", replaced=("Trần Thị B", TaskStatus.IN_PROGRESS)
     )
     assert text.splitlines() == [
-        "Đã ghi nhận nhiệm vụ «Đề án»: hoàn thành.",
+        "Đã ghi nhận «Đề án»: hoàn thành.",
         "(Trước đó Trần Thị B báo: đang thực hiện.)",
     ]
 
@@ -83,3 +83,16 @@ def test_every_chat_and_people_message_has_an_english_translation(module: Module
     assert len(texts) >= 10
     for text in texts:
         assert english.gettext(text) != text, text
+
+
+def test_a_task_is_named_by_its_reference_and_a_cut_title() -> None:
+    long_title = "Rà soát quy hoạch các khu, cụm công nghiệp " + "và hạ tầng kỹ thuật đô thị " * 30
+    assert len(long_title) > 800
+    understanding = understand_reply("xong", now_date=TODAY)
+    text = confirmation(understanding, task_title=long_title, task_key="III.1.b", lang="vi")
+    assert text == (
+        "Đã ghi nhận Nhiệm vụ III.1.b «Rà soát quy hoạch các khu, cụm công nghiệp và hạ tầng kỹ…»: "
+        "hoàn thành."
+    )
+    english = confirmation(understanding, task_title=long_title, task_key="III.1.b", lang="en")
+    assert english.startswith("Recorded for Task III.1.b «Rà soát quy hoạch") and english.endswith("»: done.")

@@ -56,6 +56,8 @@ TOKEN = "123456:TEST-token_abc"
 ZALO_TOKEN = "1459232241454765289:fake-zalo-secret"
 POLLING = Listening(poll_timeout=0, poll_pause=0.02)
 TITLE = "Rà soát quy hoạch các khu, cụm công nghiệp"
+KEY = "III.1.b"
+"""The task `remind` reminds of (its default)."""
 MONDAY_8 = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
 """Thứ Hai 23/11/2026 08:00 in Hà Nội; the tests' clock stands at Friday 20/11/2026 09:00."""
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
@@ -394,7 +396,7 @@ async def test_snooze_to_monday_at_eight(chat: Chat) -> None:
 async def test_a_mistaken_done_is_taken_back_and_the_deadline_reopens(chat: Chat) -> None:
     await chat.remind()
     said = await chat.about_the_reminded_task("xong rồi ạ")
-    assert f"Đã ghi nhận nhiệm vụ «{TITLE}»: hoàn thành." in said
+    assert f"Đã ghi nhận Nhiệm vụ {KEY} «{TITLE}»: hoàn thành." in said
     assert deadline_state(chat) is OccurrenceState.DONE
     chat.clock.advance(dt.timedelta(minutes=7))
     said = await chat.say("nhầm rồi")

@@ -246,7 +246,12 @@ def test_a_report_reminder_takes_one_for_submitted_and_explains_the_rest(
 ) -> None:
     person = on_console(office, "615")
     remind(office, person, "615", key=None, report="IV.2", due=dt.date(2026, 12, 15))
-    assert "chỉ cần báo «đã nộp»" in say(talk, "615", "2")
+    # A report's choices are its own: 1 «Đã nộp», 2 «Xin lùi hạn», 3 «Nhắc lại sau».
+    assert "Xin lùi đến khi nào?" in say(talk, "615", "2")
+    assert "Đã hủy" in say(talk, "615", "/huy")
+    again = say(talk, "615", "7")
+    assert "1. Đã nộp" in again and "2. Xin lùi hạn" in again and "3. Nhắc lại sau" in again
+    assert "Đang thực hiện" not in again
     said = say(talk, "615", "1")
     assert "đúng hạn" in said
     with Session(office.engine) as session:

@@ -4,6 +4,7 @@ confirmed, the digest counting them, an escalation for the ignored task, never t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow
 NHACVIEC = [sys.executable, "-c", "from bot.cli import main; main()"]
 DAY = re.compile(r"^══ .+, (\d\d/\d\d/\d{4}) ══$", re.M)
 REPLY = re.compile(r"^← (.+) trả lời: «(.+)»$", re.M)
-RECORDED = re.compile(r"Đã ghi nhận nhiệm vụ «(.+?)»: ([^.(]+?)[.(]")
+RECORDED = re.compile(r"Đã ghi nhận Nhiệm vụ \S+ «(.+?)»: ([^.(]+?)[.(]")
 
 
 def demo(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
@@ -77,7 +78,7 @@ def test_short_demo_shows_working_days_replies_and_a_matching_digest(tmp_path: P
     ]
     assert "đang thực hiện (50%)" in output
     assert "phải không" not in output and "chưa hiểu" not in output
-    assert re.search(r"trả lời: «1»\n.*\n│ Đã ghi nhận nhiệm vụ «[^»]+»: hoàn thành\.", output)
+    assert re.search(r"trả lời: «1»\n.*\n│ Đã ghi nhận Nhiệm vụ \S+ «[^»]+»: hoàn thành\.", output)
 
     digest = last_digest(output)
     assert count(digest, "Hoàn thành đúng hạn") == done_tasks(output) == 2
@@ -207,3 +208,25 @@ def test_a_plan_from_the_plans_folder_gets_demo_people(tmp_path: Path) -> None:
     assert "Rà soát quy hoạch xây dựng" in output and "«đang làm 50%»" in output
     assert all(WorkCalendar.in_folder(paths.SCHEDULES_DIR).is_working_day(day) for day in days_shown(output))
     assert not (tmp_path / "u.db").exists()
+
+
+def test_json_prints_one_object_per_message_and_nothing_else(tmp_path: Path) -> None:
+    result = demo(tmp_path, "--days", "30", "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records and all(list(record) == ["at", "to", "kind", "text"] for record in records)
+    kinds = [record["kind"] for record in records]
+    assert (
+        {"checkin", "reply", "digest"} <= set(kinds) <= {"checkin", "reply", "escalation", "digest", "other"}
+    )
+    moments = [dt.datetime.fromisoformat(record["at"]) for record in records]
+    assert moments == sorted(moments) and all(m.utcoffset() == dt.timedelta(hours=7) for m in moments)
+    assert dt.date(2017, 4, 3) <= moments[0].date() and moments[-1].date() <= dt.date(2017, 5, 2)
+    # The scripted answers are confirmed to the person who wrote them, right after they wrote.
+    replies = [record for record in records if record["kind"] == "reply"]
+    assert any("Đã ghi nhận" in record["text"] for record in replies)
+    reminded = {record["to"] for record in records if record["kind"] == "checkin"}
+    assert {record["to"] for record in replies} <= reminded
+    assert "Đã đăng ký" not in result.stdout  # the narration is not mixed into the records
+    assert not (tmp_path / "user.db").exists()

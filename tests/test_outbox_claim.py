@@ -24,9 +24,10 @@ LEASE = dt.timedelta(seconds=30)
 def test_two_claims_never_share_a_row(engine: Engine) -> None:
     world = build_world(engine, people=5, occurrences=2)
     ids = add_reminders(engine, world, send_at=NOW)
-    first = store.claim(engine, "a", NOW, LEASE, 6)
-    second = store.claim(engine, "b", NOW, LEASE, 6)
-    third = store.claim(engine, "c", NOW, LEASE, 6)
+    # The limit counts people: each person's two rows are claimed together (one check-in).
+    first = store.claim(engine, "a", NOW, LEASE, 3)
+    second = store.claim(engine, "b", NOW, LEASE, 3)
+    third = store.claim(engine, "c", NOW, LEASE, 3)
     assert len(first) == 6 and len(second) == 4 and third == []
     assert {c.id for c in first}.isdisjoint({c.id for c in second})
     assert {c.id for c in first} | {c.id for c in second} == set(ids)
@@ -103,7 +104,7 @@ engine = make_engine(sys.argv[1])
 time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both start together
 mine = []
 while True:
-    got = claim(engine, sys.argv[2], dt.datetime.now(dt.UTC), dt.timedelta(minutes=5), 3)
+    got = claim(engine, sys.argv[2], dt.datetime.now(dt.UTC), dt.timedelta(minutes=5), 1)
     if not got:
         break
     mine.extend(c.id for c in got)
@@ -119,7 +120,7 @@ def test_two_processes_claiming_one_sqlite_file_never_share_a_row(tmp_path: Path
     url = f"sqlite:///{tmp_path / 'claim.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    world = build_world(engine, people=40, occurrences=10)
+    world = build_world(engine, people=200, occurrences=2)
     ids = add_reminders(engine, world, send_at=SystemClock().now() - dt.timedelta(seconds=1))
     engine.dispose()
     start = str(time.time() + 3)

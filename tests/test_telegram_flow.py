@@ -30,6 +30,8 @@ from bot.db.models import OutboxKind, OutboxMessage, OutboxState, TaskStatus
 from bot.digest import build_digest
 from bot.outbox.dispatcher import Dispatcher
 from bot.people import AttemptLimiter
+from bot.web.server import WebServer
+from bot.web.webhooks import webhook_app
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Call
 from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office
@@ -186,7 +188,7 @@ async def test_invite_start_reminder_button_update_and_digest(
     assert calls(api, "answerCallbackQuery")[0].params["text"] == "Đã ghi nhận."
     await wait_for(lambda: bool(calls(api, "editMessageReplyMarkup")))
     assert calls(api, "editMessageReplyMarkup")[0].params["message_id"] == reminder.sent_message_id
-    assert "hoàn thành" in await said(api, 4001, "Đã ghi nhận nhiệm vụ")
+    assert "hoàn thành" in await said(api, 4001, "Đã ghi nhận Nhiệm vụ III.")
     (update,) = office.updates()
     assert (update.status, update.author_person_id, update.source) == (TaskStatus.DONE, person, "telegram")
     assert update.at == clock.now()  # the receiver's time, not the message's date
@@ -216,7 +218,7 @@ async def test_a_free_text_reply_to_a_reminder_is_stored(
         "text": "Nhắc việc",
     }
     api.queue_update(message(4002, "đang làm 70%, ghi chú: chờ số liệu quý", reply_to_message=reply_to))
-    assert "(70%)" in await said(api, 4002, "Đã ghi nhận nhiệm vụ")
+    assert "(70%)" in await said(api, 4002, "Đã ghi nhận Nhiệm vụ III.")
     (update,) = office.updates()
     assert (update.status, update.percent, update.note) == (TaskStatus.IN_PROGRESS, 70, "chờ số liệu quý")
 
@@ -331,12 +333,14 @@ async def test_webhook_checks_the_secret_and_registers_with_it(
         webhook=Webhook("https://bot.example.gov.vn/telegram/hook", SECRET, listen="127.0.0.1", port=0)
     )
     receiver = TelegramReceiver(conversation(office.engine), listening, clock=clock)
+    server = WebServer(webhook_app([receiver]), "127.0.0.1", 0)
+    await server.start()  # the web application takes the calls (`bot.web.webhooks`)
     await receiver.start({"telegram": channel})
     try:
         (registered,) = calls(api, "setWebhook")
         assert registered.params["url"] == "https://bot.example.gov.vn/telegram/hook"
         assert registered.params["secret_token"] == SECRET
-        url = f"http://127.0.0.1:{receiver.webhook_port}/telegram/hook"
+        url = f"http://127.0.0.1:{server.port}/telegram/hook"
         update = {"update_id": 77, **message(4010, "xin chào")}
         before = dump(office.engine)
         async with httpx.AsyncClient() as client:
@@ -347,11 +351,19 @@ async def test_webhook_checks_the_secret_and_registers_with_it(
             assert receiver.handled == 0 and api.delivered() == []
             assert dump(office.engine) == before
             right = await client.post(url, json=update, headers={SECRET_HEADER: SECRET})
-        assert right.status_code == 200
+            # The same receiver also answers at /telegram, the application's own path.
+            short = await client.post(
+                f"http://127.0.0.1:{server.port}/telegram",
+                json={"update_id": 78, **message(4011, "xin chào")},
+                headers={SECRET_HEADER: SECRET},
+            )
+        assert (right.status_code, short.status_code) == (200, 200)
         assert "nhacviec invite" in await said(api, 4010, "đã đăng ký")
-        assert receiver.handled == 1
+        assert "nhacviec invite" in await said(api, 4011, "đã đăng ký")
+        assert receiver.handled == 2
     finally:
         await receiver.stop()
+        await server.stop()
 
 
 def webhook_receiver(url: str, secret: str, lang: str = "vi") -> TelegramReceiver:

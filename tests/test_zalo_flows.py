@@ -32,6 +32,8 @@ from bot.db.models import ChatBinding, Invite, OutboxState, Task, TaskStatus, Ta
 from bot.digest.queries import build_digest
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
 from bot.people.invites import AttemptLimiter, create_invite
+from bot.web.server import WebServer
+from bot.web.webhooks import webhook_app
 from bot.workcal import WorkCalendar
 from tests.fakes.bot_api import ZaloBotApi
 from tests.fakes.outbox_world import TASK_TITLE, World, add_reminders, build_world, outbox_rows
@@ -307,6 +309,15 @@ async def hooked(api: ZaloBotApi, engine: Engine) -> AsyncIterator[Zalo]:
     await setup.channel.close()
 
 
+@pytest.fixture
+async def hook_url(hooked: Zalo) -> AsyncIterator[str]:
+    """The webhook's address on the web application (`bot.web.webhooks`), on a loopback port."""
+    server = WebServer(webhook_app([hooked.receiver]), "127.0.0.1", 0)
+    await server.start()
+    yield f"http://127.0.0.1:{server.port}/zalo/hook"
+    await server.stop()
+
+
 def update_for(chat: str, text: str) -> dict[str, object]:
     return {
         "event_name": "message.text.received",
@@ -321,13 +332,13 @@ def update_for(chat: str, text: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret-token"], ids=["missing", "wrong"])
-async def test_webhook_refuses_a_wrong_secret(hooked: Zalo, secret: str | None) -> None:
+async def test_webhook_refuses_a_wrong_secret(hooked: Zalo, hook_url: str, secret: str | None) -> None:
     assert hooked.api.calls_to("setWebhook")[0].params == {
         "url": "https://bot.example.gov.vn/zalo/hook",
         "secret_token": SECRET,
     }
     assert not hooked.api.calls_to("getUpdates")
-    url = f"http://127.0.0.1:{hooked.receiver.webhook_port}/zalo/hook"
+    url = hook_url
     headers = {SECRET_HEADER: secret} if secret else {}
     async with httpx.AsyncClient() as client:
         answer = await client.post(url, json=update_for("zalo-x", "xin chào"), headers=headers)
@@ -337,8 +348,8 @@ async def test_webhook_refuses_a_wrong_secret(hooked: Zalo, secret: str | None) 
     assert hooked.receiver.handled == 0 and hooked.api.delivered() == []
 
 
-async def test_webhook_with_the_secret_is_answered(hooked: Zalo) -> None:
-    url = f"http://127.0.0.1:{hooked.receiver.webhook_port}/zalo/hook"
+async def test_webhook_with_the_secret_is_answered(hooked: Zalo, hook_url: str) -> None:
+    url = hook_url
     async with httpx.AsyncClient() as client:
         answer = await client.post(
             url, json=update_for("zalo-x", "xin chào"), headers={SECRET_HEADER: SECRET}

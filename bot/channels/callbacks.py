@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REMINDER_ACTIONS = ("done", "doing", "blocked", "snooze")
+REMINDER_ACTIONS = ("done", "doing", "blocked", "snooze", "extend", "open")
+"""`extend`: a report's «Xin lùi hạn»; `open`: a check-in item's button, which shows that item's
+own choices."""
 MAX_BYTES = 64
 
 

@@ -3,10 +3,11 @@
 A platform receiver (`bot.channels.telegram_receive`, `bot.channels.zalo_receive`) subclasses
 `UpdateReceiver` and supplies only what differs: its settings, the update → event parser, the
 polling call, the set/delete webhook calls, the secret rule and its message texts. Long polling is
-the default; a webhook when the platform's webhook URL is set, served by the stdlib HTTP server
-below (no extra dependency) on its own thread: it refuses a wrong secret header (403, nothing
-processed) or an oversized body (413) and queues the update into the asyncio loop.
-Updates are handled one at a time, in arrival order, so a chat's messages keep their order.
+the default; a webhook when the platform's webhook URL is set. The HTTP side of a webhook is the
+web application's (`bot.web.webhooks`, served by uvicorn in the engine's event loop): it checks the
+secret header (`secret_matches`) and the body, then hands the update to `accept_webhook`, which
+queues it. Updates are handled one at a time, in arrival order, so a chat's messages keep their
+order.
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import hmac
-import json
 import logging
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -133,7 +131,8 @@ class UpdateReceiver(ABC, Generic[C]):
         self._channel: C | None = None
         self._queue: asyncio.Queue[Update] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
-        self._server: WebhookServer | None = None
+        self._hooked = False
+        """Started in webhook mode: webhook calls are queued from now on."""
         self.handled = 0
         """Updates handed to the conversation so far (for tests and the log)."""
 
@@ -172,8 +171,39 @@ class UpdateReceiver(ABC, Generic[C]):
     # The shared machinery.
 
     @property
-    def webhook_port(self) -> int | None:
-        return self._server.port if self._server is not None else None
+    def webhook_paths(self) -> tuple[str, ...]:
+        """Where the web application takes this platform's webhook calls: `/telegram` (`/zalo`),
+        and the path of the public webhook URL, so that a proxy forwarding the path as it is
+        keeps working."""
+        webhook = self.listening.webhook
+        if webhook is None:
+            return ()
+        paths = [f"/{self.name}"]
+        own = urlsplit(webhook.url).path.rstrip("/")
+        if own and own not in paths:
+            paths.append(own)
+        return tuple(paths)
+
+    @property
+    def accepting(self) -> bool:
+        """Started in webhook mode: the platform's calls are taken (before that, they get 503 and
+        the platform sends them again)."""
+        return self._hooked
+
+    def secret_matches(self, given: str | None) -> bool:
+        """Whether a webhook call carries this platform's secret (compared in constant time)."""
+        webhook = self.listening.webhook
+        if webhook is None or not given:
+            return False
+        return hmac.compare_digest(given.encode(), webhook.secret.encode())
+
+    def is_update(self, body: object) -> bool:
+        """Whether a webhook body (parsed from JSON) is one of this platform's updates."""
+        return isinstance(body, dict) and self._accepts(body)
+
+    def accept_webhook(self, update: Update) -> None:
+        """Queue one webhook update (`is_update`), to be handled in arrival order."""
+        self._queue.put_nowait(update)
 
     def check_settings(self) -> None:
         """Raises the platform's setup error with the fix when webhook mode is asked for but
@@ -195,24 +225,16 @@ class UpdateReceiver(ABC, Generic[C]):
         self._tasks.append(asyncio.create_task(self._consume(), name=f"{self.name}-updates"))
         webhook = self.listening.webhook
         if webhook is not None:
-            self._server = WebhookServer(
-                webhook,
-                name=self.name,
-                label=self.label,
-                secret_header=self.secret_header,
-                accepts=self._accepts,
-                enqueue=self._enqueue_from_thread(asyncio.get_running_loop()),
-            )
-            self._server.start()
+            # Calls that come as soon as the platform has the URL are taken (the web server runs
+            # before receivers start): Telegram sends pending updates at once.
+            self._hooked = True
             await self._set_webhook(channel, webhook)
         else:
             await self._delete_webhook(channel)
             self._tasks.append(asyncio.create_task(self._poll(channel), name=f"{self.name}-poll"))
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        self._hooked = False
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -223,12 +245,6 @@ class UpdateReceiver(ABC, Generic[C]):
     async def idle(self) -> None:
         """Wait until every update received so far has been handled (for tests)."""
         await self._queue.join()
-
-    def _enqueue_from_thread(self, loop: asyncio.AbstractEventLoop) -> Callable[[Update], None]:
-        def enqueue(update: Update) -> None:
-            loop.call_soon_threadsafe(self._queue.put_nowait, update)
-
-        return enqueue
 
     async def _poll(self, channel: C) -> None:
         pause = 1.0
@@ -270,92 +286,3 @@ class UpdateReceiver(ABC, Generic[C]):
         replies = await self._conversation.handle(event)
         self.handled += 1
         await deliver(self._channel, event, replies)
-
-
-# --- the webhook endpoint -------------------------------------------------------------------------
-
-
-class WebhookServer:
-    """The webhook endpoint, on its own thread: it checks the secret, queues the update, answers."""
-
-    def __init__(
-        self,
-        webhook: Webhook,
-        *,
-        name: str,
-        label: str,
-        secret_header: str,
-        accepts: Callable[[Update], bool],
-        enqueue: Callable[[Update], None],
-    ) -> None:
-        handler = type(
-            f"{label}WebhookHandler",
-            (_WebhookHandler,),
-            {
-                "path_expected": urlsplit(webhook.url).path or "/",
-                "secret": webhook.secret,
-                "secret_header": secret_header,
-                "label": label,
-                "accepts": staticmethod(accepts),
-                "enqueue": staticmethod(enqueue),
-            },
-        )
-        self._server = ThreadingHTTPServer((webhook.listen, webhook.port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"{name}-webhook", daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-class _WebhookHandler(BaseHTTPRequestHandler):
-    path_expected: str
-    secret: str
-    secret_header: str
-    label: str
-    accepts: Callable[[Update], bool]
-    enqueue: Callable[[Update], None]
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._answer(413, {"ok": False, "description": "Payload Too Large"})
-            return
-        body = self.rfile.read(length) if length > 0 else b""
-        if urlsplit(self.path).path.rstrip("/") != self.path_expected.rstrip("/"):
-            self._answer(404, {"ok": False, "description": "Not Found"})
-            return
-        given = self.headers.get(self.secret_header) or ""
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("%s webhook call refused: wrong or missing %s", self.label, self.secret_header)
-            self._answer(403, {"ok": False, "description": "Forbidden: wrong secret token"})
-            return
-        try:
-            update = json.loads(body)
-        except ValueError:
-            self._answer(400, {"ok": False, "description": "Bad Request: body is not JSON"})
-            return
-        if isinstance(update, dict) and self.accepts(update):
-            self.enqueue(update)
-        self._answer(200, {"ok": True})
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None  # the request line is not worth a log line per update

@@ -4,8 +4,8 @@ Long polling by default, webhook when TELEGRAM_WEBHOOK_URL is set (the shared ma
 `bot.channels.receiving`). Both run on the `Bot` the Telegram channel already holds rather than
 PTB's `Application`: the conversation does its own routing and state (so PTB's handlers, job queue
 and persistence would sit unused), the channel's connection pool and base URL (self-hosted Bot
-API, the tests' fake) are reused as they are, and the webhook needs no extra dependency (PTB's own
-webhook server needs the `webhooks` extra, i.e. tornado).
+API, the tests' fake) are reused as they are, and the webhook is one route of the bot's own web application
+(`bot.web.webhooks`, beside the dashboard) rather than PTB's tornado server.
 Polling confirms an update to Telegram only after it is handled; the webhook answers 200 once the
 update is queued (Telegram would otherwise resend it), so a stop loses at most what is queued.
 """

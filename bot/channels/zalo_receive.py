@@ -1,9 +1,9 @@
 """Receiving on Zalo: updates → `IncomingEvent` → the conversation → replies by sendMessage.
 
 Long polling (getUpdates) by default; a webhook when ZALO_WEBHOOK_URL is set, whose endpoint
-refuses (403, nothing processed) a request without the right `X-Bot-Api-Secret-Token` (the shared
-machinery is `bot.channels.receiving`). getUpdates has no offset on Zalo and may answer one update
-or a list, so both shapes are read.
+(`/zalo` of the web application, `bot.web.webhooks`) refuses (403, nothing processed) a request
+without the right `X-Bot-Api-Secret-Token` (the shared machinery is `bot.channels.receiving`).
+getUpdates has no offset on Zalo and may answer one update or a list, so both shapes are read.
 """
 
 from __future__ import annotations

@@ -55,6 +55,14 @@ COMMANDS = {
         "bot.cli.understand",
         "Xem bot hiểu câu trả lời của cán bộ thế nào: tình trạng, phần trăm, báo cáo, hẹn nhắc lại.",
     ),
+    "web": Lazy(
+        "bot.cli.web",
+        "Mở trang theo dõi nhiệm vụ cho lãnh đạo: tổng quan, quá hạn, báo cáo định kỳ, bản tổng hợp.",
+    ),
+    "web-login": Lazy(
+        "bot.cli.web_login",
+        "In ra liên kết đăng nhập dùng một lần vào trang theo dõi nhiệm vụ cho một người.",
+    ),
     "db": Lazy("bot.cli.db", "Cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản."),
     "plans": Lazy(
         "bot.cli.plans",

@@ -20,7 +20,7 @@ from bot.db import errors
 from bot.db.migrate import ensure_schema
 from bot.db.models import Person, Plan
 from bot.digest import messages as msg
-from bot.digest.queries import build_digest, cutoff_of, plan_task_rows
+from bot.digest.queries import build_digest, cutoff_of, task_rows_by_plan
 from bot.digest.render import Format, render_digest
 from bot.digest.schedule import previous_digest_at, recipients
 from bot.workcal import HOLIDAY_FILE_NAME, HolidayFileError, WorkCalendar
@@ -86,7 +86,7 @@ def digest_command(
                 recipient=person.name if person else None,
             )
             tasks = (
-                {plan_id: plan_task_rows(session, plan_id, as_of=day, tz=settings.tz) for plan_id in plan_ids}
+                task_rows_by_plan(session, plan_ids, as_of=day, tz=settings.tz)
                 if fmt is OutputFormat.XLSX
                 else {}
             )
@@ -100,7 +100,7 @@ def digest_command(
             return
         _write(out_path, (text + "\n").encode("utf-8"), language, msg.WHAT_TEXT)
     elif fmt is OutputFormat.XLSX:
-        from bot.digest.xlsx import digest_workbook  # openpyxl: loaded only for this format
+        from bot.digest.xlsx import digest_workbook  # our XLSX writer: loaded only for this format
 
         data = digest_workbook(digest, tasks, lang=language, tz=settings.tz)
         _write(out_path or Path(f"digest-{day.isoformat()}.xlsx"), data, language, msg.WHAT_XLSX)

@@ -82,6 +82,8 @@ def run_command(
     except ChannelStartError as exc:
         apis = {"telegram": settings.telegram_api_url, "zalo": settings.zalo_api_url}
         setting, api = f"{exc.channel.upper()}_BOT_TOKEN", apis.get(exc.channel, "")
+        if exc.channel == "web":  # the web server's address could not be bound
+            setting, api = "WEB_PORT", settings.web_host
         fail(
             render(
                 language, CHANNEL_FAILED, channel=exc.channel, reason=exc.reason, setting=setting, url=api

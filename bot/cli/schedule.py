@@ -27,7 +27,15 @@ from bot.db import models as db
 from bot.db.messages import SCHEMA_BEHIND
 from bot.db.messages import render as render_db
 from bot.reminders import messages as msg
-from bot.reminders.preview import MAX_DAYS, PreviewRow, kind_label, preview
+from bot.reminders.preview import (
+    MAX_DAYS,
+    ChannelProjection,
+    PreviewRow,
+    kind_label,
+    preview,
+    project_messages,
+    recipient_channels,
+)
 from bot.reminders.sqlbulk import table
 
 
@@ -84,8 +92,14 @@ def schedule_command(
             tz=tz,
             horizon_months=settings.horizon_months,
         )
+        channel_of = recipient_channels(session, {row.recipient for row in rows if row.registered})
         session.rollback()
     engine.dispose()
+    budgets = {
+        "zalo": settings.zalo_monthly_message_budget,
+        "telegram": settings.telegram_monthly_message_budget,
+    }
+    projection = project_messages(rows, channel_of, days=days, budgets=budgets)
 
     if as_json:
         for row in rows:
@@ -102,6 +116,29 @@ def schedule_command(
     out.print(escape(msg.render(language, msg.SUMMARY, count=len(rows), occurrences=occurrences, days=days)))
     if not all(row.registered for row in rows):
         out.print(escape(msg.render(language, msg.UNREGISTERED_LEGEND)))
+    _print_projection(projection, language, days)
+
+
+def _print_projection(projection: list[ChannelProjection], lang: str, days: int) -> None:
+    """Messages per channel: what the message budget of a platform is measured against."""
+    if not projection:
+        return
+    out.print(escape(msg.render(lang, msg.PROJECTION_TITLE)))
+    for line in projection:
+        text = msg.render(
+            lang,
+            msg.PROJECTION_LINE,
+            channel=line.channel,
+            messages=line.messages,
+            days=days,
+            reminders=line.reminders,
+            per_month=line.per_month,
+        )
+        if line.budget is not None:
+            text += msg.render(lang, msg.PROJECTION_BUDGET, budget=line.budget)
+            if line.per_month > line.budget:
+                text += msg.render(lang, msg.PROJECTION_OVER)
+        out.print(escape("• " + text))
 
 
 def _missing_sqlite_file(url: str) -> bool:

@@ -304,6 +304,8 @@ class Occurrence(SQLModel, table=True):
             name="one_subject",
         ),
         sa.Index(None, "state", "effective_due"),
+        # A task's earliest open period in one index seek (the dashboard's due dates, bot.web).
+        sa.Index(None, "task_id", "kind", "state", "effective_due"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -399,6 +401,44 @@ class OutboxMessage(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: dt.datetime = _moment(nullable=False)
     updated_at: dt.datetime = _moment(nullable=False)
+    checkin_id: int | None = Field(default=None, foreign_key="checkins.id", index=True)
+    """The check-in (one message) this row went out in."""
+
+
+class Checkin(SQLModel, table=True):
+    """One message that carried several outbox rows of one person (a check-in or a grouped
+    escalation): what its numbers stand for, so that a reply `2 xong` reaches the right item."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (sa.Index(None, "person_id", "sent_at"), sa.Index(None, "channel", "sent_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="people.id")
+    kind: str
+    """`checkin` or `escalation`."""
+    channel: str
+    chat_id: str
+    sent_message_id: str | None = None
+    sent_at: dt.datetime = _moment(nullable=False)
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    """In the message's order: `{"n", "outbox_id", "occurrence_id"}`; only the rows shown."""
+    shown: int
+    total: int
+
+
+class BudgetNotice(SQLModel, table=True):
+    """The admin was told that a channel's monthly message budget made the bot drop reminders."""
+
+    __tablename__ = "budget_notices"
+    __table_args__ = (sa.UniqueConstraint("channel", "period", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    period: str
+    """`YYYY-MM`."""
+    level: str
+    """What is being dropped: `progress` or `before`."""
+    noticed_at: dt.datetime = _moment(nullable=False)
 
 
 # --- People in chat: bindings and invites (channels) ------------------------------------------
@@ -454,3 +494,35 @@ class FloodSlot(SQLModel, table=True):
     free_at: dt.datetime = _moment(nullable=False)
     holder: str | None = None
     """Who holds the slot while a send is on the wire; only they free it early."""
+
+
+# --- The dashboard's sign-in (bot.web) ---------------------------------------------------------
+
+
+class WebLink(SQLModel, table=True):
+    """A one-time sign-in link to the dashboard (from `/web` in chat or `nhacviec web-login`)."""
+
+    __tablename__ = "web_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    """SHA-256 of the link's token: a leaked database does not leak usable links."""
+    person_id: str = Field(foreign_key="people.id", index=True)
+    created_at: dt.datetime = _moment(nullable=False)
+    expires_at: dt.datetime = _moment(nullable=False)
+    used_at: dt.datetime | None = _moment(nullable=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds the token, the database only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    person_id: str = Field(foreign_key="people.id", index=True)
+    link_id: int | None = Field(default=None, foreign_key="web_links.id")
+    created_at: dt.datetime = _moment(nullable=False)
+    expires_at: dt.datetime = _moment(nullable=False)
+    ended_at: dt.datetime | None = _moment(nullable=True)
+    """Signed out (or the person left the directory)."""

@@ -7,6 +7,10 @@ it is given). Scripted people answer some reminders through the real conversatio
 its reminders (so overdue reminders and the escalation to the leadership follow), and the weekly
 digest is printed at the end of each week.
 
+Every message that goes out is also handed to `on_message` as a `DemoMessage` (when, to whom,
+what kind, the text): `nhacviec demo --json` prints them one per line so that tools can check
+what people receive, and the tests count them.
+
 Nothing here reads the wall clock for simulated time; `time.monotonic()` only measures how long
 the run itself took.
 """
@@ -18,8 +22,10 @@ import datetime as dt
 import itertools
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -32,7 +38,7 @@ from bot.clock import SimulatedClock
 from bot.datefmt import short_date, weekday_name
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
-from bot.db.models import OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskStatus, Unit
+from bot.db.models import Checkin, OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskStatus, Unit
 from bot.db.roles import Role
 from bot.demo import messages as msg
 from bot.digest.queries import build_digest
@@ -57,8 +63,38 @@ REPLY_AT = dt.time(9, 30)
 """When the scripted people answer the day's reminders (or right after, when they come later)."""
 NEXT_MESSAGE = dt.timedelta(minutes=1)
 NAME_LENGTH = 60
-MAX_LEAD_UNITS = 8
-"""A seed plan names dozens of units; the demo registers somebody in the first few only."""
+
+
+class MessageKind(StrEnum):
+    """What a message the demo sent is, for `nhacviec demo --json` (a contract: tools read it)."""
+
+    CHECKIN = "checkin"
+    """A person's reminders of one send slot (one item goes as its reminder: still the check-in)."""
+    REPLY = "reply"
+    """The conversation's answer to something a person wrote."""
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    OTHER = "other"
+    """A notice with its own text (a budget warning, a status changed by somebody else…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMessage:
+    """One message as its recipient gets it."""
+
+    at: dt.datetime
+    """When it was sent, in the office's time zone (simulated time)."""
+    to: str
+    """The person id."""
+    kind: MessageKind
+    text: str
+    rows: int = 0
+    """The outbox rows it carried (0: not from the outbox, a reply or the demo's digest); not in
+    the JSON line: the benchmark compares it with one message per row."""
+
+    def as_json(self) -> dict[str, str]:
+        """The `--json` line: exactly `at`, `to`, `kind`, `text`."""
+        return {"at": self.at.isoformat(), "to": self.to, "kind": self.kind.value, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +156,8 @@ class DemoResult:
     replies: int = 0
     statuses: dict[str, TaskStatus] = field(default_factory=dict)
     """Task key → the status its scripted reply recorded."""
+    people: dict[str, str] = field(default_factory=dict)
+    """Unit id → the person registered for it."""
     seconds: float = 0.0
 
 
@@ -162,11 +200,13 @@ async def run_demo(
     defaults: ScheduleDefaults,
     config: DispatchConfig,
     print_line: Callable[[str], None],
+    on_message: Callable[[DemoMessage], None] | None = None,
 ) -> DemoResult:
     """Run the scenario from the clock's day (in the office's time zone) for `options.days` days.
 
     The caller builds what the bot is built from (settings, calendar, schedule defaults, the
-    dispatcher's config) and the simulated clock; the demo only moves that clock forward."""
+    dispatcher's config) and the simulated clock; the demo only moves that clock forward.
+    `on_message` hears of every message sent, in the order they went."""
     began = time.monotonic()
     tz = settings.tz
     start = clock.today(tz)
@@ -196,6 +236,7 @@ async def run_demo(
                 config=config,
                 lang=options.lang,
                 print_line=print_line,
+                on_message=on_message,
             )
             world.set_up(plan.workspace, start)
             last = start + dt.timedelta(days=options.days - 1)
@@ -240,13 +281,16 @@ class _Watched:
     """The demo's channel as the dispatcher sees it: says which day it is before the day's first
     message and remembers what went out, so that the script can answer it."""
 
-    def __init__(self, channel: Channel, header: Callable[[dt.date], None]) -> None:
+    def __init__(self, channel: Channel, header: Callable[[dt.date], None], clock: SimulatedClock) -> None:
         self.channel = channel
         self.header = header
+        self.clock = clock
         self.day: dt.date | None = None
         self.announced: dt.date | None = None
         self.sent: list[tuple[str, str]] = []
         """(chat id, message id) of every message sent, in order."""
+        self.texts: list[tuple[dt.datetime, str]] = []
+        """When each of `sent` went and its text (same order)."""
 
     @property
     def name(self) -> str:
@@ -269,6 +313,7 @@ class _Watched:
             self.header(self.day)
         sent = await self.channel.send(chat_id, message)
         self.sent.append((chat_id, sent.message_id))
+        self.texts.append((self.clock.now(), message.text))
         return sent
 
     async def close(self) -> None:
@@ -289,6 +334,7 @@ class _World:
         config: DispatchConfig,
         lang: str,
         print_line: Callable[[str], None],
+        on_message: Callable[[DemoMessage], None] | None = None,
     ) -> None:
         self.engine = engine
         self.channel = channel
@@ -300,6 +346,11 @@ class _World:
         self.tz = settings.tz
         self.lang = lang
         self.print = print_line
+        self.on_message = on_message
+        self.people: dict[str, str] = {}
+        """Unit id → the person registered for it."""
+        self.chats: dict[str, str] = {}
+        """Chat id → person id."""
         self.conversation: Conversation = ChatConversation(
             engine,
             tz=self.tz,
@@ -308,7 +359,7 @@ class _World:
             templates=settings.templates_dir,
             default_lang=lang,
         )
-        self.watched = _Watched(channel, self._header)
+        self.watched = _Watched(channel, self._header, clock)
         self.dispatcher = Dispatcher(
             engine,
             {channel.name: self.watched},
@@ -343,7 +394,8 @@ class _World:
 
     def _register(self, now: dt.datetime) -> None:
         plan = self.loaded.plan
-        units = list(dict.fromkeys(task.lead for task in plan.tasks if task.lead))[:MAX_LEAD_UNITS]
+        # Everybody who leads a task: the demo shows what each of them would receive.
+        units = list(dict.fromkeys(task.lead for task in plan.tasks if task.lead))
         wanted = [(unit, Role.STAFF) for unit in units]
         if plan.monitor and plan.monitor not in units:
             wanted.append((plan.monitor, Role.CHIEF))
@@ -373,6 +425,9 @@ class _World:
                     limiter=limiter,
                 )
                 person.language = self.lang  # the demo's people read the language it was run in
+                self.people[unit_id] = person.id
+                self.result.people[unit_id] = person.id
+                self.chats[chat_id] = person.id
                 self.print(
                     msg.render(self.lang, msg.REGISTERED, name=person.name, unit=person.unit_id, chat=chat_id)
                 )
@@ -423,6 +478,7 @@ class _World:
         sent = self.watched.sent[before:]
         if not sent:
             return []
+        self._tell(sent, self.watched.texts[before:])
         rows = self._sent_rows(sent)
         contexts = load_contexts(self.engine, list(rows.values()))
         delivered = []
@@ -436,6 +492,49 @@ class _World:
             if context.kind is OutboxKind.ESCALATION:
                 self.result.escalations += 1
         return delivered
+
+    def _emit(self, at: dt.datetime, chat_id: str, kind: MessageKind, text: str, rows: int = 0) -> None:
+        if self.on_message is not None:
+            to = self.chats.get(chat_id, chat_id)
+            self.on_message(DemoMessage(at.astimezone(self.tz), to, kind, text, rows))
+
+    def _tell(self, sent: Sequence[tuple[str, str]], texts: Sequence[tuple[dt.datetime, str]]) -> None:
+        """Hand the dispatcher's messages to `on_message`, each with its kind (read from the rows
+        it carried: their check-in, else their own kind)."""
+        if self.on_message is None:
+            return
+        kinds: dict[tuple[str, str], MessageKind] = {}
+        carried: Counter[tuple[str, str]] = Counter()
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.channel == self.channel.name,
+                    col(OutboxMessage.sent_message_id).in_({message_id for _, message_id in sent}),
+                )
+            ).all()
+            grouped = {row.checkin_id for row in rows if row.checkin_id is not None}
+            checkins = {
+                checkin.id: checkin.kind
+                for checkin in session.exec(select(Checkin).where(col(Checkin.id).in_(grouped))).all()
+            }
+        for row in rows:
+            if row.chat_id is None or row.sent_message_id is None:
+                continue
+            if row.checkin_id is not None:
+                kind = MessageKind(checkins.get(row.checkin_id, MessageKind.CHECKIN))
+            elif row.kind is OutboxKind.ESCALATION:
+                kind = MessageKind.ESCALATION
+            elif row.kind is OutboxKind.DIGEST:
+                kind = MessageKind.DIGEST
+            elif "text" in (row.payload or {}):
+                kind = MessageKind.OTHER
+            else:
+                kind = MessageKind.CHECKIN
+            kinds[(row.chat_id, row.sent_message_id)] = kind
+            carried[(row.chat_id, row.sent_message_id)] += 1
+        for (chat_id, message_id), (at, text) in zip(sent, texts, strict=True):
+            key = (chat_id, message_id)
+            self._emit(at, chat_id, kinds.get(key, MessageKind.OTHER), text, carried[key])
 
     def _sent_rows(self, sent: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """(chat id, message id) → the outbox row marked sent with it."""
@@ -505,7 +604,9 @@ class _World:
             )
             for reply in await self.conversation.handle(event):
                 if reply.message.text.strip():
-                    await self.channel.send(reply.chat_id or item.chat_id, reply.message)
+                    chat_id = reply.chat_id or item.chat_id
+                    await self.channel.send(chat_id, reply.message)
+                    self._emit(self.clock.now(), chat_id, MessageKind.REPLY, reply.message.text)
         self.result.replies += 1
         self.result.statuses[key] = self._status_of(key)
 
@@ -518,6 +619,11 @@ class _World:
         with Session(self.engine) as session:
             digest = build_digest(session, [self.loaded.id], as_of=day, tz=self.tz, calendar=self.calendar)
             text = render_digest(digest, lang=self.lang, tz=self.tz)
+        # The weekly digest goes to the office that follows the plan (its person in the demo).
+        monitor = self.loaded.plan.monitor
+        reader = self.people.get(monitor) if monitor else None
+        if reader is not None:
+            self._emit(self.clock.now(), reader, MessageKind.DIGEST, text)
         self.print("")
         self.print(msg.render(self.lang, msg.DIGEST, date=short_date(day, self.lang)))
         self.print(text)

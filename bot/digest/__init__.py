@@ -2,11 +2,12 @@
 (`render`), splitting at the platform limits (`split`), the XLSX workbook (`xlsx`), the PNG chart
 (`chart`), who gets what and when (`schedule`) and one outbox row made ready to send (`compose`).
 
-The chart and workbook modules import matplotlib / openpyxl: import them where they are needed.
+The chart module imports matplotlib (slow to import): import it where it is needed. The workbook is
+written by our own small XLSX writer (`xlsxfile`), which needs no library.
 """
 
 from bot.digest.model import Digest, Standing, StandingCounts
-from bot.digest.queries import build_digest, plan_task_rows
+from bot.digest.queries import build_digest, plan_task_rows, task_rows_by_plan
 from bot.digest.render import Format, render_digest
 from bot.digest.schedule import (
     DigestSchedule,
@@ -35,4 +36,5 @@ __all__ = [
     "recipients",
     "render_digest",
     "split_message",
+    "task_rows_by_plan",
 ]

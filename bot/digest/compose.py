@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot import paths
 from bot.db.models import Person
-from bot.digest.queries import build_digest, cutoff_of, plan_task_rows
+from bot.digest.queries import build_digest, cutoff_of, task_rows_by_plan
 from bot.digest.render import Format, render_digest
 from bot.digest.schedule import previous_digest_at
 from bot.digest.split import TELEGRAM_LIMIT, ZALO_LIMIT, split_message
@@ -48,7 +48,7 @@ def compose_digest(
 
     Updates are listed since the person's previous digest that was sent (7 days when none).
     """
-    from bot.digest.chart import status_chart_png  # matplotlib and openpyxl: only when composing
+    from bot.digest.chart import status_chart_png  # matplotlib: only when composing
     from bot.digest.xlsx import digest_workbook
 
     person = session.get(Person, person_id)
@@ -63,7 +63,7 @@ def compose_digest(
     )
     fmt, limit = CHANNEL_FORMATS.get(channel, (Format.TEXT, ZALO_LIMIT))
     text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates)
-    tasks = {plan_id: plan_task_rows(session, plan_id, as_of=as_of, tz=tz) for plan_id in plan_ids}
+    tasks = task_rows_by_plan(session, plan_ids, as_of=as_of, tz=tz)
     return ComposedDigest(
         pieces=split_message(text, limit, html=fmt is Format.HTML),
         html=fmt is Format.HTML,

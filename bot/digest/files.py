@@ -23,7 +23,7 @@ def digest_files(
     calendar: WorkCalendar,
 ) -> list[OutgoingFile]:
     """Chart and workbook of a `digest` outbox row; none when its payload names no period."""
-    from bot.digest.compose import compose_digest  # matplotlib and openpyxl: only for digests
+    from bot.digest.compose import compose_digest  # matplotlib: only for digests
 
     if not payload or "as_of" not in payload or "plans" not in payload:
         return []

@@ -63,6 +63,8 @@ from bot.workcal import WorkCalendar
 DUE_SOON_DAYS = 14
 NOTE_EXCERPT = 100
 DEFAULT_SINCE = dt.timedelta(days=7)
+FETCH_ROWS = 2000
+"""Rows fetched at a time where every task is read (the workbook)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,20 +298,24 @@ def _task_lines(
 ) -> list[TaskLine]:
     units = Unit.__table__  # type: ignore[attr-defined]
     people = Person.__table__  # type: ignore[attr-defined]
+    # The rows shown are picked first, then joined to their unit and leader: PostgreSQL cannot
+    # estimate how many tasks a standing matches (it guessed 1 of 12,000) and, joining first,
+    # scanned the units table once per task.
+    shown = (
+        sa.select(state).where(where).order_by(state.c.due, state.c.plan_id, state.c.position).limit(limit)
+    ).subquery("shown")
     rows = connection.execute(
         sa.select(
-            state,
+            shown,
             units.c.name.label("unit_name"),
-            sa.func.coalesce(people.c.name, state.c.leader_text).label("leader"),
+            sa.func.coalesce(people.c.name, shown.c.leader_text).label("leader"),
         )
         .select_from(
-            state.outerjoin(units, units.c.id == state.c.lead_unit_id).outerjoin(
-                people, people.c.id == state.c.leader_person_id
+            shown.outerjoin(units, units.c.id == shown.c.lead_unit_id).outerjoin(
+                people, people.c.id == shown.c.leader_person_id
             )
         )
-        .where(where)
-        .order_by(state.c.due, state.c.plan_id, state.c.position)
-        .limit(limit)
+        .order_by(shown.c.due, shown.c.plan_id, shown.c.position)
     ).all()
     notes = _latest_notes(connection, [row.task_id for row in rows], cutoff)
     return [
@@ -600,42 +606,76 @@ class TaskRow:
 
 def plan_task_rows(session: Session, plan_id: str, *, as_of: dt.date, tz: ZoneInfo) -> list[TaskRow]:
     """Every live task of one plan in document order, with its standing as of `as_of`."""
+    return task_rows_by_plan(session, [plan_id], as_of=as_of, tz=tz)[plan_id]
+
+
+def task_rows_by_plan(
+    session: Session, plan_ids: Sequence[str], *, as_of: dt.date, tz: ZoneInfo
+) -> dict[str, list[TaskRow]]:
+    """`plan_task_rows` of every plan named (each in document order; an empty list for a plan
+    without live tasks), in two queries whatever the number of plans: the workbook of a digest
+    of many plans would otherwise plan and run the standing query once per plan."""
+    found: dict[str, list[TaskRow]] = {plan_id: [] for plan_id in plan_ids}
+    if not found:
+        return found
     connection = session.connection()
     cutoff = cutoff_of(as_of, tz)
-    state = _task_state(connection, [plan_id], as_of, cutoff, tz)
+    state = _task_state(connection, list(found), as_of, cutoff, tz)
     units = Unit.__table__  # type: ignore[attr-defined]
-    rows = connection.execute(
-        sa.select(state, units.c.name.label("unit_name"))
-        .select_from(state.outerjoin(units, units.c.id == state.c.lead_unit_id))
-        .order_by(state.c.position)
-    ).all()
-    support = _support_units(connection, plan_id)
-    return [
-        TaskRow(
-            position=row.position,
-            key=row.key,
-            title=row.title,
-            lead_unit=row.unit_name,
-            support_units=support.get(row.task_id, []),
-            due=row.due,
-            timing=row.timing,
-            standing=Standing(row.standing),
-            status=row.status or TaskStatus.NOT_STARTED.value,
-            percent=row.percent,
-            last_update_at=row.status_at,
+    # Unit names are looked up here rather than joined: a directory is small, and PostgreSQL,
+    # misjudging how many tasks the plans hold, joined by scanning the units once per task.
+    names: dict[str, str] = {}
+    for unit_id, name in connection.execute(sa.select(units.c.id, units.c.name)):
+        names[unit_id] = name
+    columns = (
+        state.c.plan_id,
+        state.c.task_id,
+        state.c.position,
+        state.c.key,
+        state.c.title,
+        state.c.lead_unit_id,
+        state.c.due,
+        state.c.timing,
+        state.c.standing,
+        state.c.status,
+        state.c.percent,
+        state.c.status_at,
+    )
+    support = _support_units(connection, list(found))
+    standings = {member.value: member for member in Standing}
+    not_started = TaskStatus.NOT_STARTED.value
+    # Fetched a few thousand rows at a time and unpacked as tuples: fetching row by row and
+    # reading columns by name were most of the time of a 20,000-task workbook's query, and all
+    # rows at once would add their copies to the peak memory.
+    result = connection.execute(sa.select(*columns).order_by(state.c.plan_id, state.c.position))
+    rows = (row for partition in result.partitions(FETCH_ROWS) for row in partition)
+    for plan_id, task_id, position, key, title, lead, due, timing, standing, status, percent, at in rows:
+        found[plan_id].append(
+            TaskRow(
+                position=position,
+                key=key,
+                title=title,
+                lead_unit=names.get(lead) if lead is not None else None,
+                support_units=support.get(task_id, []),
+                due=due,
+                timing=timing,
+                standing=standings[standing],
+                status=status or not_started,
+                percent=percent,
+                last_update_at=at,
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
-def _support_units(connection: Connection, plan_id: str) -> dict[int, list[str]]:
+def _support_units(connection: Connection, plan_ids: list[str]) -> dict[int, list[str]]:
     link = TaskSupportUnit.__table__  # type: ignore[attr-defined]
     t = Task.__table__  # type: ignore[attr-defined]
     units = Unit.__table__  # type: ignore[attr-defined]
     rows = connection.execute(
         sa.select(link.c.task_id, units.c.name)
         .select_from(link.join(t, t.c.id == link.c.task_id).join(units, units.c.id == link.c.unit_id))
-        .where(t.c.plan_id == plan_id)
+        .where(t.c.plan_id.in_(plan_ids), t.c.archived_at.is_(None))
         .order_by(link.c.task_id, units.c.name)
     )
     support: dict[int, list[str]] = {}

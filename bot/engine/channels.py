@@ -1,9 +1,11 @@
-"""The channels this installation runs, their flood control and the receivers that listen on
-them, from the settings."""
+"""The channels this installation runs, their flood control, the receivers that listen on
+them and the web server that takes their webhooks (with the dashboard), from the settings."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,9 @@ from bot.outbox.ratelimit import FloodGate, RateLimits
 from bot.outbox.shared_limits import SharedFloodControl, token_scope
 from bot.reminders.materialize import extend_horizon
 from bot.settings import Settings
+from bot.web import links
+from bot.web.app import base_url, create_app
+from bot.web.server import WebServer
 
 
 @dataclass
@@ -134,6 +139,7 @@ def receivers(root: Root, engine: Engine, database: Reconnecting | None = None) 
         poll_timeout=settings.zalo_poll_timeout,
         poll_pause=settings.zalo_poll_pause,
     )
+    _configure_links(settings)
     return [
         TelegramReceiver(conversation, telegram, clock=root.clock, lang=root.lang),
         ZaloReceiver(conversation, zalo, clock=root.clock, lang=root.lang),
@@ -146,6 +152,39 @@ def receivers(root: Root, engine: Engine, database: Reconnecting | None = None) 
             after_binding=lambda: _plan_console_reminders(engine, root),
         ),
     ]
+
+
+def web_address(settings: Settings) -> tuple[str, int] | None:
+    """Where the one web server listens (dashboard and webhooks), None when it is not wanted:
+    WEB_HOST:WEB_PORT, else the address of the webhook that is on (Telegram's, else Zalo's)."""
+    if settings.web_port is not None:
+        return settings.web_host, settings.web_port
+    if settings.telegram_webhook_url:
+        return settings.telegram_webhook_listen, settings.telegram_webhook_port
+    if settings.zalo_webhook_url:
+        return settings.zalo_webhook_listen, settings.zalo_webhook_port
+    return None
+
+
+def _configure_links(settings: Settings) -> None:
+    """`/web` in chat gives a sign-in link when the dashboard has an address."""
+    address = web_address(settings)
+    if settings.web_base_url or address is not None:
+        url = base_url(settings, address[1] if address else None)
+        links.configure(links.LinkSettings(url, dt.timedelta(minutes=settings.web_link_ttl_minutes)))
+    else:
+        links.configure(None)
+
+
+def web_server(root: Root, engine: Engine, listening: Sequence[UpdateReceiver[Any]]) -> WebServer | None:
+    """The web application on its address (not started), or None when it is not wanted."""
+    address = web_address(root.settings)
+    if address is None:
+        return None
+    app = create_app(
+        engine, settings=root.settings, clock=root.clock, calendar=root.calendar, receivers=listening
+    )
+    return WebServer(app, *address)
 
 
 def _plan_console_reminders(engine: Engine, root: Root) -> None:

@@ -26,13 +26,14 @@ from bot.channels.base import Channel, ChannelError, TransientSendError
 from bot.channels.receiving import UpdateReceiver
 from bot.channels.telegram import classify as classify_telegram
 from bot.db.reconnect import DatabaseUnavailable, Reconnecting
-from bot.engine.channels import ConfiguredChannels, flood_gates, receivers
+from bot.engine.channels import ConfiguredChannels, flood_gates, receivers, web_server
 from bot.engine.digests import digest_job
 from bot.engine.messages import CATCH_UP, HORIZON_FAILED, render
 from bot.engine.notices import DATABASE_BACK, DATABASE_LOST, WAITING_FOR_PLATFORM
 from bot.engine.root import Root
 from bot.engine.scheduler import HORIZON_JOB, CronJob, Scheduler
 from bot.outbox.catchup import catch_up
+from bot.outbox.checkin import Detail
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher, DispatchStats
 from bot.reminders.materialize import extend_horizon, schedule_line
 from bot.settings import Settings
@@ -204,14 +205,28 @@ async def _run(
         catch_all=configured.catch_all,
         on_idle=None if options.once else scheduler.schedule_wakeup,
         templates=settings.templates_dir,
+        detail=Detail(settings.reminder_detail),
+        budgets={
+            "zalo": settings.zalo_monthly_message_budget,
+            "telegram": settings.telegram_monthly_message_budget,
+        },
+        on_notice=say,
+        lang=root.lang,
     )
     stop.watch(dispatcher)
     if options.once:
         return await dispatcher.run(until_idle=True)
 
     listening = receivers(root, engine, database)
+    web = web_server(root, engine, listening)
     try:
         scheduler.start(dispatcher.wake, sweep_seconds=settings.sweep_seconds)
+        if web is not None:
+            # Before the receivers start: the platforms call as soon as they have the webhook.
+            try:
+                await web.start()
+            except OSError as exc:
+                raise ChannelStartError("web", f"{web.host}:{web.port}: {exc.strerror or exc}") from exc
 
         async def horizon(_now: object) -> None:
             await _extend_horizon(engine, root, say, database, stop)
@@ -227,6 +242,8 @@ async def _run(
     finally:
         for receiver in listening:
             await receiver.stop()
+        if web is not None:
+            await web.stop()
         scheduler.shutdown()
 
 

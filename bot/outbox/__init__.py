@@ -20,5 +20,12 @@ Guarantees:
 - **No flood after downtime.** On start, of the reminders that fell due while the bot was down,
   only the latest per (deadline, person) goes out, marked `late`; the older ones are cancelled
   ("đã có nhắc mới hơn").
+- **One check-in, not N messages.** A claim takes all of a person's due rows at once (the person
+  is the unit: on PostgreSQL their `people` row is locked with `SKIP LOCKED`), and the
+  dispatcher sends them as one message (`checkin.py`), marked together with the `checkins` row
+  that says what each number stands for. The duplicate above is then one check-in. Rows that fall
+  due after the day's check-in wait for the next working day's slot unless due today or overdue;
+  near a channel's monthly budget (`budget.py`) progress nudges, then "before" rows are
+  cancelled with the reason, and the admin is told once.
 - Nothing is ever deleted.
 """

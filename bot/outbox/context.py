@@ -19,6 +19,8 @@ from bot.db.models import (
     Person,
     Plan,
     ReportingObligation,
+    ReportingUnit,
+    ReportSubmission,
     Target,
     Task,
     Unit,
@@ -46,6 +48,9 @@ class Subject:
     title: str
     unit: str | None
     """Lead unit (task, target) or the unit the report goes to."""
+    late_unit: str | None = None
+    """A report's reporting units that have not submitted it: the units an escalation names
+    (not the office that receives the report)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,7 @@ class ReminderContext:
     plan_title: str | None = None
     subject: Subject | None = None
     bindings: Sequence[Binding] = field(default_factory=tuple)
+    occurrence_id: int | None = None
 
 
 def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderContext]:
@@ -84,6 +90,7 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
             outbox.c.send_at,
             outbox.c.late,
             outbox.c.payload,
+            outbox.c.occurrence_id,
             person.c.name.label("person_name"),
             person.c.language,
             occ.c.state.label("occ_state"),
@@ -133,6 +140,9 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
             )
             for b in found:
                 bindings[b.person_id].append(Binding(b.id, b.channel, b.chat_id, b.bound_at, b.blocked_at))
+        late_units = _late_report_units(
+            connection, {row.occurrence_id for row in rows if row.report_key is not None}
+        )
     contexts: dict[int, ReminderContext] = {}
     for row in rows:
         contexts[row.id] = ReminderContext(
@@ -150,17 +160,42 @@ def load_contexts(engine: Engine, ids: Sequence[int]) -> dict[int, ReminderConte
             due_time=row.due_time,
             plan_number=row.plan_number,
             plan_title=row.plan_title,
-            subject=_subject(row),
+            subject=_subject(row, late_units.get(row.occurrence_id)),
             bindings=tuple(bindings[row.person_id]),
+            occurrence_id=row.occurrence_id,
         )
     return contexts
 
 
-def _subject(row: Any) -> Subject | None:
+def _late_report_units(connection: sa.Connection, occurrence_ids: set[int]) -> dict[int, str]:
+    """Occurrence → the names of the reporting units that have not submitted that period."""
+    if not occurrence_ids:
+        return {}
+    occ, units = table_of(Occurrence), table_of(Unit)
+    reporting, submitted = table_of(ReportingUnit), table_of(ReportSubmission)
+    query = (
+        sa.select(occ.c.id, units.c.name)
+        .join(reporting, reporting.c.reporting_id == occ.c.reporting_id)
+        .join(units, units.c.id == reporting.c.unit_id)
+        .where(
+            occ.c.id.in_(sorted(occurrence_ids)),
+            ~sa.exists().where(
+                submitted.c.occurrence_id == occ.c.id, submitted.c.unit_id == reporting.c.unit_id
+            ),
+        )
+        .order_by(occ.c.id, units.c.name)
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for occurrence_id, name in connection.execute(query):
+        names[occurrence_id].append(name)
+    return {key: ", ".join(value) for key, value in names.items()}
+
+
+def _subject(row: Any, late_unit: str | None = None) -> Subject | None:
     if row.task_key is not None:
         return Subject("task", row.task_key, row.task_title, row.task_unit)
     if row.report_key is not None:
-        return Subject("report", row.report_key, row.report_text, row.report_unit)
+        return Subject("report", row.report_key, row.report_text, row.report_unit, late_unit)
     if row.target_key is not None:
         return Subject("target", row.target_key, row.target_text, row.target_unit)
     return None

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,15 +35,23 @@ from bot.db.reconnect import DatabaseUnavailable, Reconnecting
 from bot.digest.files import digest_files
 from bot.outbox import claim as store
 from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
+from bot.outbox.budget import Level, first_notice
+from bot.outbox.budget import usage as budget_usage
+from bot.outbox.checkin import Detail, Part, checkin_record, items_of, part_of, render_checkin
 from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
 from bot.outbox.messages import (
+    BUDGET_DROPPED,
+    BUDGET_NOTICE,
     CHANNEL_NOT_RUNNING,
     CHAT_BLOCKED,
+    DROPPED_BEFORE,
+    DROPPED_PROGRESS,
     NO_CHANNEL,
     OCCURRENCE_CLOSED,
     TOO_MANY_ATTEMPTS,
     UNEXPECTED,
 )
+from bot.outbox.messages import render as render_outbox
 from bot.outbox.ratelimit import FloodControl, FloodGate, RateLimits
 from bot.outbox.render import render_reminder
 from bot.outbox.rows import table_of
@@ -115,6 +124,8 @@ class DispatchStats:
     failed: int = 0
     cancelled: int = 0
     lost_lease: int = 0
+    checkins: int = 0
+    """Messages that carried several rows (each row counts in `sent`)."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -135,6 +146,10 @@ class Dispatcher:
         worker: str | None = None,
         on_idle: Callable[[dt.datetime | None], None] | None = None,
         templates: Path = paths.TEMPLATES_DIR,
+        detail: Detail = Detail.FULL,
+        budgets: Mapping[str, int | None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        lang: str = "vi",
     ) -> None:
         """`catch_all`: a channel that takes every person without a binding on a running channel
         (the console, when no platform is configured), the chat being the person id.
@@ -144,6 +159,13 @@ class Dispatcher:
         self.engine = engine
         self.clock = clock
         self.templates = templates
+        self.detail = detail
+        self.budgets = {name: value for name, value in (budgets or {}).items() if value}
+        """Channel → messages a month (`ZALO_MONTHLY_MESSAGE_BUDGET`…); absent: no budget."""
+        self._on_notice = on_notice
+        """Where the admin is told that the budget made the bot drop reminders (`nhacviec run`'s
+        output); always logged too."""
+        self.lang = lang
         self.channels = dict(channels)
         self.calendar = calendar
         self.tz = tz
@@ -196,8 +218,8 @@ class Dispatcher:
                     if claimed is None:
                         break  # told to stop while the database was unreachable
                     if claimed:
-                        for row, context in claimed:
-                            task = asyncio.create_task(self._deliver(row, context))
+                        for group in _groups(claimed):
+                            task = asyncio.create_task(self._deliver_group(group))
                             self._in_flight.add(task)
                             task.add_done_callback(self._in_flight.discard)
                         continue
@@ -291,6 +313,220 @@ class Dispatcher:
 
     def _renew(self, held: list[int]) -> int:
         return store.renew_leases(self.engine, self.worker, self.clock.now(), self.config.lease, held)
+
+    # --- one check-in: a person's rows as one message -------------------------------------------
+
+    async def _deliver_group(self, group: list[tuple[store.Claimed, ReminderContext | None]]) -> None:
+        """A person's rows of one part (check-in or escalations): rows that cannot go are settled
+        one by one as before; what is left goes as one message (a single item as its reminder)."""
+        live: list[tuple[store.Claimed, ReminderContext]] = []
+        for row, context in group:
+            if context is None:
+                self._held.pop(row.id, None)
+            elif len(group) == 1 or not self._settled_alone(row, context):
+                live.append((row, context))
+            else:
+                await self._deliver(row, context)
+        try:
+            live = await self._within_budget(live)
+            if live and await self._waits_for_next_slot(live):
+                return
+        except DatabaseUnavailable:
+            log.warning("%d rows left to their lease: the database is unreachable", len(live))
+            return
+        if len(live) == 1 and (self.detail is Detail.FULL or self._settled_alone(*live[0])):
+            await self._deliver(*live[0])
+        elif live:
+            # Several items, or one under REMINDER_DETAIL=title|minimal: the reminder template
+            # shows the plan and the whole title, which such an office keeps out of chat apps.
+            await self._deliver_checkin(live)
+
+    async def _waits_for_next_slot(self, live: list[tuple[store.Claimed, ReminderContext]]) -> bool:
+        """One check-in a day: rows that fall due after the person's check-in of today (a plan
+        synced at noon, a snooze) wait for the next working day's slot, unless one of them is due
+        today or overdue. True when the rows were deferred."""
+        first = live[0][1]
+        if part_of(first) is not Part.CHECKIN:
+            return False
+        if any(row.next_attempt_at != row.send_at for row, _ in live):
+            return False  # a snooze to this hour (or a retry): the person asked for now
+        today = self.clock.today(self.tz)
+        items = items_of([context for _, context in live], today, self.calendar)
+        if any(item.days_left is not None and item.days_left <= 0 for item in items):
+            return False  # due today or overdue: it goes now
+        midnight = dt.datetime.combine(today, dt.time(), tzinfo=self.tz)
+        person = first.person_id
+        if not await self._db.run(
+            "check-in today", lambda: store.already_checked_in(self.engine, person, midnight)
+        ):
+            return False
+        slot = first.send_at.astimezone(self.tz).time()
+        day = self.calendar.next_working_day(today + dt.timedelta(days=1))
+        until = dt.datetime.combine(day, slot, tzinfo=self.tz).astimezone(dt.UTC)
+        ids, now = [row.id for row, _ in live], self.clock.now()
+        await self._db.run(
+            "defer to the next slot", lambda: store.defer(self.engine, ids, self.worker, until, now)
+        )
+        for row_id in ids:
+            self._held.pop(row_id, None)
+        if self._on_idle is not None:
+            self._on_idle(until)
+        return True
+
+    async def _within_budget(
+        self, live: list[tuple[store.Claimed, ReminderContext]]
+    ) -> list[tuple[store.Claimed, ReminderContext]]:
+        """The rows the channel's monthly budget still allows; the others are cancelled with the
+        reason, and the admin is told once a month and level."""
+        if not live:
+            return live
+        target = self._route(live[0][1])
+        budget = self.budgets.get(target.channel) if isinstance(target, Target) else None
+        if budget is None or not isinstance(target, Target):
+            return live
+        now = self.clock.now()
+        used = await self._db.run(
+            "message budget", partial(budget_usage, self.engine, target.channel, budget, now, self.tz)
+        )
+        keep = [(row, context) for row, context in live if not used.drops(context.kind)]
+        dropped = [row for row, context in live if used.drops(context.kind)]
+        reason = BUDGET_DROPPED.format(
+            channel=target.channel, sent=used.sent, budget=budget, period=used.period
+        )
+        for row in dropped:
+            await self._final(row, OutboxState.CANCELLED, reason)
+            self._held.pop(row.id, None)
+        told = False
+        if dropped:
+            told = await self._db.run("budget notice", lambda: first_notice(self.engine, used, now))
+        if told:
+            notice = render_outbox(
+                self.lang,
+                BUDGET_NOTICE,
+                channel=target.channel,
+                sent=used.sent,
+                budget=budget,
+                period=used.period,
+                dropped=render_outbox(
+                    self.lang, DROPPED_BEFORE if used.level is Level.BEFORE else DROPPED_PROGRESS
+                ),
+                setting=f"{target.channel.upper()}_MONTHLY_MESSAGE_BUDGET",
+            )
+            log.warning("%s", notice)
+            if self._on_notice is not None:
+                self._on_notice(notice)
+        return keep
+
+    def _settled_alone(self, row: store.Claimed, context: ReminderContext) -> bool:
+        """Rows that end without a send (too many attempts, a closed deadline)."""
+        return row.attempts > self.config.max_attempts or context.occurrence_state not in (
+            None,
+            OccurrenceState.OPEN,
+        )
+
+    async def _deliver_checkin(self, live: list[tuple[store.Claimed, ReminderContext]]) -> None:
+        rows = [row for row, _ in live]
+        try:
+            await self._send_checkin(live)
+        except LeaseLost:
+            self.stats.lost_lease += len(rows)
+            log.warning("check-in of %d rows not sent: its lease ran out before its turn", len(rows))
+        except DatabaseUnavailable:
+            log.warning("check-in of %d rows left to its lease: the database is unreachable", len(rows))
+        except Exception as exc:  # a bug must not kill the worker: the rows retry later
+            log.exception("unexpected error on a check-in of rows %s", [row.id for row in rows])
+            self.stats.errors.append(repr(exc))
+            for row in rows:
+                await self._retry(row, UNEXPECTED.format(error=exc), None)
+        finally:
+            for row in rows:
+                self._held.pop(row.id, None)
+
+    async def _send_checkin(self, live: list[tuple[store.Claimed, ReminderContext]]) -> None:
+        first = live[0][1]
+        part = part_of(first) or Part.CHECKIN
+        rows = [row for row, _ in live]
+        for _ in range(len(first.bindings) + 1):
+            target = self._route(first)
+            if isinstance(target, Undeliverable):
+                for row in rows:
+                    if target.final:
+                        await self._final(row, OutboxState.FAILED, target.reason)
+                    else:
+                        await self._retry(row, target.reason, None)
+                return
+            channel_name, chat_id = target.channel, target.chat_id
+            channel = self.channels[channel_name]
+            items = items_of([context for _, context in live], self.clock.today(self.tz), self.calendar)
+            rendered = render_checkin(
+                part,
+                items,
+                html=channel.supports_buttons,
+                buttons=channel.supports_buttons,
+                limit=channel.max_length,
+                detail=self.detail,
+                templates=self.templates,
+            )
+            flood = self._flood[channel_name]
+            try:
+                async with flood.slot(chat_id):
+                    if self._stopping:
+                        return  # not on the wire yet: the rows are given back when the worker stops
+                    if (channel_name, chat_id) in self._blocked:
+                        continue  # refused for another message while this one waited: choose anew
+                    if time.monotonic() >= min(self._held.get(row.id, 0.0) for row in rows):
+                        raise LeaseLost
+                    try:
+                        async with asyncio.timeout(self.config.send_timeout):
+                            sent = await channel.send(chat_id, rendered.message)
+                    except TimeoutError as exc:
+                        raise TransientSendError(
+                            f"{channel_name}: no answer in {self.config.send_timeout:g} s"
+                        ) from exc
+            except TransientSendError as exc:
+                if exc.retry_after:
+                    flood.pause(exc.retry_after)
+                for row in rows:
+                    await self._retry(row, exc.reason, exc.retry_after)
+                return
+            except PermanentSendError as exc:
+                if exc.chat_unreachable:
+                    self._blocked.setdefault((channel_name, chat_id), self.clock.now())
+                    if target.binding is not None:
+                        block = partial(_block_binding, self.engine, target.binding.id, self.clock.now())
+                        await self._db.run("block chat", block)
+                    if isinstance(self._route(first), Target):
+                        continue  # nothing was delivered: the whole check-in goes to the other chat
+                for row in rows:
+                    await self._final(
+                        row, OutboxState.FAILED, exc.reason, channel=channel_name, chat_id=chat_id
+                    )
+                return
+            now = self.clock.now()
+            record = checkin_record(part, rendered, first.person_id)
+            ids = [row.id for row in rows]
+            mark = partial(
+                store.mark_checkin_sent,
+                self.engine,
+                ids,
+                self.worker,
+                checkin=record,
+                channel=channel_name,
+                chat_id=chat_id,
+                message_id=sent.message_id,
+                now=now,
+            )
+            marked = await self._db.run("mark check-in sent", mark)
+            self.stats.sent += marked
+            self.stats.checkins += 1
+            if marked < len(ids):
+                self.stats.lost_lease += len(ids) - marked
+                log.warning(
+                    "a check-in was sent but %d of its rows had passed to another worker", len(ids) - marked
+                )
+            return
+        for row in rows:
+            await self._final(row, OutboxState.FAILED, self._blocked_reason(first))
 
     # --- one row ------------------------------------------------------------------------------
 
@@ -514,6 +750,22 @@ class Dispatcher:
             log.warning("outbox row %d failed: %s", row.id, reason)
         elif done:
             self.stats.cancelled += 1
+
+
+def _groups(
+    claimed: list[tuple[store.Claimed, ReminderContext | None]],
+) -> list[list[tuple[store.Claimed, ReminderContext | None]]]:
+    """A claim's rows as messages: per person, the check-in rows together, the escalations
+    together, every other row (a digest) alone."""
+    groups: dict[tuple[str, str], list[tuple[store.Claimed, ReminderContext | None]]] = {}
+    alone: list[list[tuple[store.Claimed, ReminderContext | None]]] = []
+    for row, context in claimed:
+        part = part_of(context) if context is not None else None
+        if context is None or part is None:
+            alone.append([(row, context)])
+        else:
+            groups.setdefault((context.person_id, part.value), []).append((row, context))
+    return alone + list(groups.values())
 
 
 def _block_binding(engine: Engine, binding_id: int, now: dt.datetime) -> None:

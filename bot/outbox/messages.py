@@ -28,3 +28,13 @@ CHAT_BLOCKED = N_(
     "người nhận đã chặn bot hoặc không còn cuộc trò chuyện trên {channels} (từ {since}): không gửi nữa; "
     "cần đăng ký lại bằng mã mời mới (nhacviec invite)"
 )
+BUDGET_DROPPED = N_(
+    "không gửi: {channel} đã dùng {sent}/{budget} tin nhắn của tháng {period} (hạn mức tin nhắn)"
+)
+BUDGET_NOTICE = N_(
+    "Kênh {channel} đã gửi {sent}/{budget} tin nhắn của tháng {period}. Để giữ hạn mức, bot bỏ các nhắc "
+    "{dropped} cho đến hết tháng; việc đến hạn, quá hạn và báo cáo lãnh đạo vẫn được gửi. Tăng "
+    "{setting} trong .env nếu gói tin nhắn cho phép."
+)
+DROPPED_PROGRESS = N_("đề nghị cập nhật tiến độ")
+DROPPED_BEFORE = N_("đề nghị cập nhật tiến độ và nhắc trước hạn")

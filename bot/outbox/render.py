@@ -40,6 +40,24 @@ CHOICES: tuple[tuple[str, str], ...] = (
     ("blocked", N_("Vướng mắc")),
     ("snooze", N_("Nhắc lại sau")),
 )
+REPORT_CHOICES: tuple[tuple[str, str], ...] = (
+    ("done", N_("Đã nộp")),
+    ("extend", N_("Xin lùi hạn")),
+    ("snooze", N_("Nhắc lại sau")),
+)
+"""A periodic report is submitted or put off; it has no progress to tell."""
+TARGET_CHOICES: tuple[tuple[str, str], ...] = (("snooze", N_("Nhắc lại sau")),)
+"""A target's figures have no table yet: only a later reminder can be asked for."""
+
+
+def choices_for(subject_kind: str) -> tuple[tuple[str, str], ...]:
+    """The choices a reminder about a `task`, `report` or `target` offers: only actions that
+    apply (a report refuses «Đang thực hiện»)."""
+    if subject_kind == "report":
+        return REPORT_CHOICES
+    if subject_kind == "target":
+        return TARGET_CHOICES
+    return CHOICES
 
 
 @lru_cache(maxsize=8)
@@ -84,6 +102,8 @@ def render_reminder(
             text = str(payload.get("plain") or markup.unescape(_TAG.sub("", text)))
         return OutgoingMessage(text, ParseMode.TEXT)
     subject = context.subject
+    choices = choices_for(subject.kind if subject else "task")
+    escalated = context.kind is OutboxKind.ESCALATION and subject is not None and subject.late_unit
     values = {
         "kind": context.kind.value,
         "late": context.late,
@@ -94,10 +114,12 @@ def render_reminder(
         "subject_key": subject.key if subject else "",
         "subject_title": shorten(subject.title, 300) if subject else "",
         "unit": subject.unit if subject and subject.unit else "",
+        # An escalation names the unit that is late, not the office a report goes to.
+        "late_unit": (subject.late_unit or "") if escalated and subject else "",
         "due": long_date(context.due, lang) if context.due else "",
         "days_left": days_left,
         "overdue": -days_left if days_left is not None and days_left < 0 else 0,
-        "choices": [translations(lang, DOMAIN).gettext(label) for _, label in CHOICES],
+        "choices": [translations(lang, DOMAIN).gettext(label) for _, label in choices],
         "numbered": not buttons,
     }
     template = _environment(lang, templates).get_template("reminder.html.j2" if html else "reminder.txt.j2")
@@ -108,9 +130,9 @@ def render_reminder(
         assert isinstance(labels, list)
         made = [
             Button(str(label), reminder_data(context.id, choice))
-            for (choice, _), label in zip(CHOICES, labels, strict=True)
+            for (choice, _), label in zip(choices, labels, strict=True)
         ]
-        rows = (tuple(made[:2]), tuple(made[2:]))
+        rows = tuple(tuple(made[i : i + 2]) for i in range(0, len(made), 2))
     return OutgoingMessage(text, ParseMode.HTML if html else ParseMode.TEXT, rows)
 
 

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from bot.reminders.reasons import CloseReason, due_changed
 from bot.reminders.recipients import load_registry
 from bot.reminders.series import Series
 from bot.reminders.sqlbulk import (
+    among,
     cancel_pending,
     chunked,
     insert_ignoring_duplicates,
@@ -76,8 +77,9 @@ class MaterializeReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Existing:
+class _Existing(NamedTuple):
+    """An occurrence as read back (a tuple: a province reads 170,000 of them per run)."""
+
     id: int
     key: str
     kind: OccurrenceKind
@@ -188,7 +190,7 @@ def _materialize_batch(
     live = _supersede_stale(session, planner, subjects, series_of, wanted, existing, now, report)
     live += [(occurrence_id, wanted[key]) for key, occurrence_id in added.items()]
     still_open = _close_answered(session, planner, series_of, live, now, report)
-    _insert_reminders(session, planner, still_open, now, report)
+    _insert_reminders(session, planner, still_open, set(added.values()), now, report)
 
 
 def _insert_occurrences(
@@ -288,18 +290,27 @@ def _insert_reminders(
     session: Session,
     planner: Planner,
     still_open: list[tuple[int, OccurrenceSpec]],
+    new_ids: set[int],
     now: dt.datetime,
     report: MaterializeReport,
 ) -> None:
-    reports = [occurrence_id for occurrence_id, spec in still_open if spec.kind is OccurrenceKind.REPORT]
+    """The reminders of the open occurrences not written yet. `new_ids`: occurrences this
+    transaction has just inserted, which nothing can point at yet (no other transaction sees
+    them), so neither their submissions nor their reminders are looked up."""
+    reports = [
+        occurrence_id
+        for occurrence_id, spec in still_open
+        if spec.kind is OccurrenceKind.REPORT and occurrence_id not in new_ids
+    ]
     submitted = _submitted_units(session, reports)
     # Reading the keys that exist is far cheaper than letting every duplicate hit the conflict.
-    present = _outbox_keys(session, [occurrence_id for occurrence_id, _ in still_open])
+    present = _outbox_keys(
+        session, [occurrence_id for occurrence_id, _ in still_open if occurrence_id not in new_ids]
+    )
     outbox_rows: list[dict[str, Any]] = []
     for occurrence_id, spec in still_open:
         messages = planner.messages(spec)
-        candidates = _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id))
-        outbox_rows.extend(row for row in candidates if row["idempotency_key"] not in present)
+        outbox_rows += _outbox_rows(messages, occurrence_id, now, submitted.get(occurrence_id), present)
     # One call per batch of subjects: on PostgreSQL one COPY, on SQLite chunked inside.
     outbox = table(db.OutboxMessage)
     report.reminders_added += insert_many_ignoring_duplicates(session, outbox, outbox_rows, "idempotency_key")
@@ -320,8 +331,14 @@ def _keeps(row: _Existing, series: Series | None, wanted: dict[str, OccurrenceSp
 
 
 def _outbox_rows(
-    messages: list[PlannedMessage], occurrence_id: int, now: dt.datetime, submitted: set[str] | None
+    messages: list[PlannedMessage],
+    occurrence_id: int,
+    now: dt.datetime,
+    submitted: set[str] | None,
+    present: set[str],
 ) -> list[dict[str, Any]]:
+    """The rows to write for one occurrence, leaving out those whose key is `present` (checked
+    before a row is built: a run that changes nothing meets a million of them)."""
     rows: list[dict[str, Any]] = []
     latest_past: dict[str, PlannedMessage] = {}
     for message in messages:
@@ -335,18 +352,21 @@ def _outbox_rows(
             if previous is None or message.send_at >= previous.send_at:
                 latest_past[person_id] = message
             continue
-        rows.append(_row(message, person_id, occurrence_id, now, late=False))
+        key = message.idempotency_key
+        if key not in present:
+            rows.append(_row(message, key, person_id, occurrence_id, now, late=False))
     for person_id, message in latest_past.items():
-        if now - message.send_at <= CATCH_UP:
-            rows.append(_row(message, person_id, occurrence_id, now, late=True))
+        key = message.idempotency_key
+        if now - message.send_at <= CATCH_UP and key not in present:
+            rows.append(_row(message, key, person_id, occurrence_id, now, late=True))
     return rows
 
 
 def _row(
-    message: PlannedMessage, person_id: str, occurrence_id: int, now: dt.datetime, *, late: bool
+    message: PlannedMessage, key: str, person_id: str, occurrence_id: int, now: dt.datetime, *, late: bool
 ) -> dict[str, Any]:
     return {
-        "idempotency_key": message.idempotency_key,
+        "idempotency_key": key,
         "kind": message.kind.value,
         "step": message.step,
         "occurrence_id": occurrence_id,
@@ -367,7 +387,7 @@ def _existing(session: Session, subjects: Sequence[Subject]) -> _ExistingBySubje
     for kind, column_name in _SUBJECT_COLUMN.items():
         subject_ids = [subject.id for subject in subjects if subject.kind is kind]
         column = occurrences.c[column_name]
-        for ids in chunked(subject_ids):
+        for ids in among(session, column, subject_ids):
             query = sa.select(
                 occurrences.c.id,
                 occurrences.c.key,
@@ -375,8 +395,8 @@ def _existing(session: Session, subjects: Sequence[Subject]) -> _ExistingBySubje
                 occurrences.c.due,
                 occurrences.c.state,
                 column,
-            ).where(column.in_(ids))
-            for row in session.execute(query):
+            ).where(ids)
+            for row in session.execute(query).all():  # one fetch, not one per row
                 found[(kind, row[5])].append(_Existing(*row))
     return found
 
@@ -384,19 +404,17 @@ def _existing(session: Session, subjects: Sequence[Subject]) -> _ExistingBySubje
 def _outbox_keys(session: Session, occurrence_ids: list[int]) -> set[str]:
     outbox = table(db.OutboxMessage)
     keys: set[str] = set()
-    for ids in chunked(occurrence_ids):
-        query = sa.select(outbox.c.idempotency_key).where(outbox.c.occurrence_id.in_(ids))
-        keys.update(session.execute(query).scalars())
+    for ids in among(session, outbox.c.occurrence_id, occurrence_ids):
+        query = sa.select(outbox.c.idempotency_key).where(ids)
+        keys.update(session.execute(query).scalars().all())
     return keys
 
 
 def _submitted_units(session: Session, occurrence_ids: list[int]) -> dict[int, set[str]]:
     submissions = table(db.ReportSubmission)
     found: dict[int, set[str]] = defaultdict(set)
-    for ids in chunked(occurrence_ids):
-        query = sa.select(submissions.c.occurrence_id, submissions.c.unit_id).where(
-            submissions.c.occurrence_id.in_(ids)
-        )
+    for ids in among(session, submissions.c.occurrence_id, occurrence_ids):
+        query = sa.select(submissions.c.occurrence_id, submissions.c.unit_id).where(ids)
         for occurrence_id, unit_id in session.execute(query):
             found[occurrence_id].add(unit_id)
     return found

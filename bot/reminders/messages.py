@@ -79,3 +79,14 @@ SYNC_SCHEDULE = N_(
     "Lịch nhắc: {added} kỳ hạn mới, {superseded} kỳ hạn thay thế, {closed} đã xong; "
     "{reminders} tin nhắc mới, {cancelled} tin nhắc hủy."
 )
+
+PROJECTION_TITLE = N_("Tin nhắn dự kiến (mỗi người một tin nhắc gộp mỗi lần gửi):")
+PROJECTION_LINE = N_(
+    "{channel}: {messages} tin trong {days} ngày tới (nếu gửi từng nhắc riêng: {reminders}); khoảng "
+    "{per_month} tin/tháng"
+)
+PROJECTION_BUDGET = N_("; hạn mức {budget} tin/tháng")
+PROJECTION_OVER = N_(
+    " — vượt hạn mức: khi gần hết, bot bỏ nhắc cập nhật tiến độ rồi nhắc trước hạn (không bỏ việc quá "
+    "hạn, báo cáo lãnh đạo) và báo quản trị viên"
+)

@@ -62,7 +62,15 @@ class PreviewRow:
             "registered": self.registered,
             "send_at": self.send_at.isoformat(),
             "why": self.why,
+            "checkin": self.checkin,
         }
+
+    @property
+    def checkin(self) -> str:
+        """The one message this reminder goes out in: its recipient's check-in of that send slot
+        (escalations to a leader are a message of their own)."""
+        part = "escalation" if self.kind is ReminderKind.ESCALATION else "checkin"
+        return f"{self.recipient}|{self.send_at:%Y-%m-%dT%H:%M}|{part}"
 
 
 def preview(
@@ -182,3 +190,65 @@ def kind_label(kind: ReminderKind, lang: str) -> str:
         ReminderKind.PROGRESS: msg.KIND_PROGRESS,
     }[kind]
     return msg.render(lang, template)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelProjection:
+    channel: str
+    reminders: int
+    """Messages in the window if every reminder went alone (the old way)."""
+    messages: int
+    """Messages in the window as check-ins."""
+    per_month: int
+    """`messages` scaled to 30 days."""
+    budget: int | None
+
+
+def project_messages(
+    rows: list[PreviewRow],
+    channel_of: dict[str, str],
+    *,
+    days: int,
+    budgets: dict[str, int | None],
+) -> list[ChannelProjection]:
+    """Messages per channel over the window and per month: one per check-in, not per reminder.
+    Only registered recipients count (the others cannot be sent anything yet)."""
+    reminders: dict[str, int] = {}
+    checkins: dict[str, set[str]] = {}
+    for row in rows:
+        channel = channel_of.get(row.recipient) if row.registered else None
+        if channel is None:
+            continue
+        reminders[channel] = reminders.get(channel, 0) + 1
+        checkins.setdefault(channel, set()).add(row.checkin)
+    return [
+        ChannelProjection(
+            channel,
+            reminders[channel],
+            len(checkins[channel]),
+            round(len(checkins[channel]) * 30 / days),
+            budgets.get(channel),
+        )
+        for channel in sorted(reminders)
+    ]
+
+
+CHANNEL_PREFERENCE = ("telegram", "zalo", "console")
+"""Where a person with several chats is reminded (`bot.outbox.context.choose_binding`)."""
+
+
+def recipient_channels(session: Session, people: set[str]) -> dict[str, str]:
+    """Person → the channel their reminders go to (the preferred chat that is not blocked)."""
+    if not people:
+        return {}
+    bindings = table(db.ChatBinding)
+    query = sa.select(bindings.c.person_id, bindings.c.channel).where(
+        bindings.c.person_id.in_(sorted(people)), bindings.c.blocked_at.is_(None)
+    )
+    found: dict[str, str] = {}
+    for person_id, channel in session.execute(query):
+        kept = found.get(person_id)
+        rank = CHANNEL_PREFERENCE.index(channel) if channel in CHANNEL_PREFERENCE else 9
+        if kept is None or rank < (CHANNEL_PREFERENCE.index(kept) if kept in CHANNEL_PREFERENCE else 9):
+            found[person_id] = channel
+    return found

@@ -27,8 +27,6 @@ ASK_ANY = N_(
 CONFIRM_DONE = N_("Xác nhận nhiệm vụ đã hoàn thành? Chọn: 1) Đúng, 2) Chưa.")
 BAD_PERCENT = N_("Tỷ lệ «{value}%» không hợp lệ: phần trăm phải từ 0 đến 100. Chọn: {choices}.")
 
-RECORDED_STATUS = N_("Đã ghi nhận nhiệm vụ «{task}»: {status}.")
-RECORDED_STATUS_PERCENT = N_("Đã ghi nhận nhiệm vụ «{task}»: {status} ({percent}%).")
 RECORDED_NOTE = N_("Ghi chú: {note}")
 RECORDED_REPORT = N_("Đã ghi nhận: đã nộp báo cáo {period}.")
 RECORDED_REPORT_ANY = N_("Đã ghi nhận: đã nộp báo cáo.")

@@ -38,9 +38,8 @@ from bot.datefmt import long_date
 from bot.db.models import Occurrence, OccurrenceKind, OccurrenceState, Person, Task, TaskStatus
 from bot.folding import fold
 from bot.i18n import translations
-from bot.outbox.render import CHOICES as REMINDER_CHOICES
 from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
-from bot.outbox.render import shorten
+from bot.outbox.render import choices_for, shorten
 from bot.people.updates import NothingToCorrect
 from bot.understand import Aside, ReportClaim, Snooze, Understanding, understand_reply
 from bot.understand.undo import asks_undo
@@ -115,12 +114,30 @@ def _target(turn: Turn, reminder: Reminder) -> None:
     turn.say(turn.t(TARGET_NOT_RECORDED, target=shorten(reminder.title, 80)))
 
 
-def choices_again(turn: Turn) -> None:
-    """A number beyond the reminder's choices (typed, there are no buttons): the choices again."""
+def choices_again(turn: Turn, reminder: Reminder | None = None) -> None:
+    """A number beyond the reminder's choices (typed, there are no buttons): the choices again,
+    those of the reminder's kind (a report's are not a task's)."""
     labels = translations(turn.lang, REMINDER_DOMAIN)
-    choices = [Choice(action, labels.gettext(label)) for action, label in REMINDER_CHOICES]
+    choices = [Choice(action, labels.gettext(label)) for action, label in choices_for(kind_of(reminder))]
     question = turn.t(PICK_NUMBER, count=len(choices))
     turn.replies.append(Reply(choice_message(question, "", choices, False, turn.lang)))
+
+
+def kind_of(reminder: Reminder | None) -> str:
+    """`task`, `report` or `target`: which choices the reminder offers (`choices_for`)."""
+    if reminder is None or reminder.task is not None:
+        return "task"
+    return "report" if reminder.report is not None else "target"
+
+
+REMINDER_ACTIONS: dict[str, Callable[[Turn, Person, Reminder], None]] = {
+    "done": done,
+    "doing": doing,
+    "blocked": blocked,
+    "snooze": later,
+    "extend": extend,
+}
+"""What each choice of `bot.outbox.render.choices_for` does."""
 
 
 # --- words ------------------------------------------------------------------------------------------

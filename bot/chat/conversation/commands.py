@@ -77,6 +77,13 @@ def show_help(turn: Turn, person: Person) -> None:
     turn.say(turn.t(HELP))
 
 
+def web_link(turn: Turn, person: Person) -> None:
+    """`/web`: a one-time sign-in link to the dashboard (`bot.web.links`)."""
+    from bot.web.links import chat_link  # the web package, only when asked
+
+    turn.say(chat_link(turn.session, person, now=turn.now, lang=turn.lang))
+
+
 # --- fallbacks -----------------------------------------------------------------------------------
 
 

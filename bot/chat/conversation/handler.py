@@ -25,7 +25,7 @@ from bot import paths
 from bot.channels.base import OutgoingMessage
 from bot.channels.callbacks import ChoicePress, ReminderPress, parse_press
 from bot.channels.events import IncomingEvent, Reply
-from bot.chat.conversation import answers, commands, listing, steps
+from bot.chat.conversation import answers, checkins, commands, listing, steps
 from bot.chat.conversation.commands import NOT_FOR_US, parse_command
 from bot.chat.conversation.messages import (
     GROUP_NO_BINDING,
@@ -51,7 +51,7 @@ from bot.chat.conversation.state import FloodGate, Step, StepKind, Steps, Verdic
 from bot.chat.conversation.steps import Numbers, State
 from bot.chat.conversation.turn import Refusal, Turn, language
 from bot.db.models import ChatBinding, OutboxMessage, Person
-from bot.outbox.render import CHOICES as REMINDER_CHOICES
+from bot.outbox.render import choices_for
 from bot.people import DEFAULT_LIMITER, AttemptLimiter, normalize_code, who_is
 from bot.people.messages import HOW_TO_GET_INVITE
 from bot.people.messages import render as render_people
@@ -80,6 +80,7 @@ ENTRY_POINTS: dict[str, Entry] = {
     "huongdan": commands.show_help,
     "help": commands.show_help,
     "start": commands.show_help,  # `/start CODE` registers
+    "web": commands.web_link,
 }
 """Commands that start a conversation; each replaces the open question (what it held is filed
 first: `steps.interrupt`)."""
@@ -96,17 +97,13 @@ STATES: dict[StepKind, State] = {
     StepKind.CONFIRM_DONE: State(steps.done_confirmed, steps.done_confirm_typed),
     StepKind.SNOOZE_WHICH: State(steps.reminder_picked, steps.reminder_typed),
     StepKind.SNOOZE_LENGTH: State(steps.length_picked, steps.length_typed),
+    StepKind.ITEM_ACTION: State(steps.item_action_picked, steps.item_action_typed),
 }
 """Every question takes words as well as its choices: free text is read as at the top level."""
-REMINDER_BUTTONS: dict[str, ReminderButton] = {
-    "done": answers.done,
-    "doing": answers.doing,
-    "blocked": answers.blocked,
-    "snooze": answers.later,
-    "extend": answers.extend,
-}
-"""A reminder's buttons (`bot.outbox.render.CHOICES`, in order: where there are no buttons, their
-numbers are typed). `extend` («Xin lùi hạn») is for a report's reminder."""
+REMINDER_BUTTONS: dict[str, ReminderButton] = {**answers.REMINDER_ACTIONS, "open": checkins.item_choices}
+"""A reminder's buttons (`bot.outbox.render.choices_for` its kind, in order: where there are no
+buttons, their numbers are typed). `extend` («Xin lùi hạn») is for a report's reminder; `open` is
+a check-in item's button, which shows that item's choices."""
 
 
 class ChatConversation:
@@ -267,6 +264,15 @@ def _command(turn: Turn, person: Person, command: str) -> None:
 def _answer(turn: Turn, person: Person, text: str) -> None:
     """Text that is no command: an answer to the open question if there is one, else `_words`."""
     step = turn.open_question()
+    lines = checkins.numbered_lines(text)
+    if step is not None and lines is not None and len(lines) > 1:
+        # Several numbered lines answer a check-in, not the question that waits (`3 ngày` alone
+        # may answer «how long?», but a list of items cannot).
+        checkin = checkins.answered_checkin(turn, person)
+        if checkin is not None:
+            steps.interrupt(turn, person)
+            checkins.answer_checkin(turn, person, checkin, lines)
+            return
     if step is not None:
         if not (choice_number(text) is None and _replies_to_reminder(turn)):
             _typed_answer(turn, person, step, STATES[step.kind], text)
@@ -310,6 +316,12 @@ def _words(turn: Turn, person: Person, text: str) -> None:
     where there are no buttons (for the reminder quoted, else the newest one sent to this chat),
     or free text."""
     event = turn.event
+    lines = checkins.numbered_lines(text)
+    if lines is not None and (not turn.buttons or len(lines) > 1 or lines[0][1]):
+        checkin = checkins.answered_checkin(turn, person)
+        if checkin is not None:
+            checkins.answer_checkin(turn, person, checkin, lines)
+            return
     number = None if turn.buttons else choice_number(text)
     try:
         reminder = None
@@ -326,10 +338,10 @@ def _words(turn: Turn, person: Person, text: str) -> None:
         answers.free_text(turn, person, text)
     elif number is None:
         answers.reply_on(turn, person, reminder, text, event.message_id, event.attachments)
-    elif 1 <= number <= len(REMINDER_CHOICES):
-        REMINDER_BUTTONS[REMINDER_CHOICES[number - 1][0]](turn, person, reminder)
+    elif 1 <= number <= len(choices := choices_for(answers.kind_of(reminder))):
+        REMINDER_BUTTONS[choices[number - 1][0]](turn, person, reminder)
     else:
-        answers.choices_again(turn)
+        answers.choices_again(turn, reminder)
 
 
 def _choice_pressed(turn: Turn, person: Person, press: ChoicePress) -> None:

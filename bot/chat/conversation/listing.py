@@ -81,7 +81,7 @@ def my_overdue(turn: Turn, person: Person) -> None:
 
 
 def digest_now(turn: Turn, person: Person) -> None:
-    from bot.digest.compose import compose_digest  # matplotlib and openpyxl: only when asked
+    from bot.digest.compose import compose_digest  # matplotlib: only when asked
 
     if not can_request_digest(turn.session, person):
         raise Refusal(Reply(turn.message(turn.t(DIGEST_NOT_ALLOWED))))

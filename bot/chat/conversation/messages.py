@@ -56,7 +56,7 @@ TASKS_HEADER = N_("Nhiệm vụ đang mở của {unit} ({count}), hạn gần n
 TASK_LINE = N_("{number}. {key} {title} — hạn {due}; {status}")
 TASK_LINE_NO_DUE = N_("{number}. {key} {title} — không có hạn cố định; {status}")
 MORE_TASKS = N_("… và {count} nhiệm vụ khác.")
-NO_OVERDUE = N_("Không có nhiệm vụ nào quá hạn. Tốt lắm!")
+NO_OVERDUE = N_("Không có nhiệm vụ nào quá hạn.")
 OVERDUE_HEADER = N_("Nhiệm vụ quá hạn ({count}), quá hạn lâu nhất trước:")
 OVERDUE_LINE = N_("{number}. {key} {title} — hạn {due}, trễ {days} ngày làm việc")
 
@@ -175,4 +175,16 @@ EXTEND_ASK = N_(
 TARGET_NOT_RECORDED = N_(
     "Bot chưa lưu được số liệu chỉ tiêu «{target}»: hãy gửi số liệu về Văn phòng theo kênh thường lệ. "
     "Không có gì được ghi nhận. Muốn hẹn lại, trả lời «nhắc lại thứ Hai» hoặc chọn «Nhắc lại sau»."
+)
+
+CHECKIN_NO_SUCH_ITEM = N_(
+    "Danh sách nhắc việc gần nhất không có mục số {number} (chỉ có từ 1 đến {count}). Chưa ghi nhận gì; "
+    "đề nghị trả lời lại, mỗi việc một dòng, ví dụ «1 xong»."
+)
+CHECKIN_BARE_NUMBERS = N_(
+    "Mỗi dòng cần số của việc và tình trạng, ví dụ «1 xong», «2 đang làm 60%». Chưa ghi nhận gì."
+)
+CHECKIN_ITEM_PICK = N_("{item}: đồng chí chọn một trong các mục sau.")
+CHECKIN_ASK_AGAIN = N_(
+    "{number}. {item}: chưa ghi nhận; đề nghị trả lời lại dòng này sau khi trả lời câu hỏi ở trên."
 )

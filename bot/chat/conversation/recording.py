@@ -38,6 +38,7 @@ from bot.chat.replies import confirmation
 from bot.datefmt import long_date, short_date
 from bot.db.labels import status_label
 from bot.db.models import ChatBinding, OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskUpdate
+from bot.outbox.checkin import cut_at_word
 from bot.outbox.render import shorten
 from bot.people import NotAllowed, NotUnderstood, file_report, file_update
 from bot.people.updates import Correction, FiledUpdate, correct_update
@@ -52,6 +53,12 @@ def still_open(turn: Turn, person: Person, outbox_id: int) -> Reminder:
         return checked_reminder(turn.session, person, outbox_id)
     except Stale as stale:
         raise Refusal(Reply(turn.message(turn.t(stale.template, task=stale.task or "")))) from None
+
+
+def short_title(task: Task) -> str:
+    """How a confirmation names a task: the start of its title, cut at a word (plan titles run to
+    900 characters). Answers to a check-in are headed by the item's reference as well."""
+    return cut_at_word(task.title, 100)
 
 
 def update(
@@ -88,7 +95,9 @@ def update(
     if filed.previous is not None:
         replaced = (author.name if author is not None else filed.previous.source, filed.previous.status)
     shown = dataclasses.replace(understanding, snooze=None)
-    text = confirmation(shown, task_title=task.title, lang=turn.lang, replaced=replaced)
+    text = confirmation(
+        shown, task_title=short_title(task), task_key=task.key, lang=turn.lang, replaced=replaced
+    )
     if attachments:
         text += "\n" + turn.t(ATTACHMENTS_KEPT, count=len(attachments))
     turn.say(f"{prefix}\n{text}" if prefix else text)

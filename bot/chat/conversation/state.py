@@ -37,6 +37,8 @@ class StepKind(StrEnum):
     SNOOZE_LENGTH = "snooze_length"
     CONFIRM_DONE = "confirm_done"
     """A completion read from words but not for sure: «Xác nhận hoàn thành?»"""
+    ITEM_ACTION = "item_action"
+    """One item of a check-in, picked by its number: which of its choices?"""
 
 
 @dataclass(frozen=True, slots=True)

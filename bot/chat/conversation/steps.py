@@ -370,3 +370,18 @@ def _names_a_time(turn: Turn, text: str) -> bool:
     raw = [token.raw for token in folded.tokens]
     local = turn.now.astimezone(turn.tz).time()
     return find_time(folded.words(), raw, turn.today, local) is not None
+
+
+def item_action_picked(turn: Turn, person: Person, step: Step, choice: Choice) -> None:
+    """A check-in item's choice: as if its reminder's button had been pressed."""
+    turn.close()
+    reminder = recording.still_open(turn, person, step.outbox_id or 0)
+    answers.REMINDER_ACTIONS[choice.value](turn, person, reminder)
+
+
+def item_action_typed(turn: Turn, person: Person, step: Step, text: str) -> None:
+    """Words about the picked item («xong», «đang làm 60%»): read as a reply to its reminder."""
+    turn.close()
+    answers.reply_about(
+        turn, person, step.outbox_id or 0, text, turn.event.message_id, turn.event.attachments
+    )

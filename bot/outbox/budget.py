@@ -1,0 +1,107 @@
+"""The monthly message budget of a channel (Zalo's quota is small): what a check-in may still
+carry, and the one notice to the admin when reminders start being dropped.
+
+Counted in messages actually sent this month (local calendar month) on the channel: a check-in
+is one message however many rows it carries. Near the budget, progress nudges go first, then
+"before" reminders; due and overdue items and escalations are never dropped. Dropped rows are
+`cancelled` with the reason, never silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.db.models import BudgetNotice, Checkin, OutboxKind, OutboxState
+from bot.outbox.rows import outbox, table_of
+
+PROGRESS_SHARE = 0.8
+"""From this share of the budget used, progress nudges are dropped."""
+BEFORE_SHARE = 0.9
+"""From this share, "before" reminders too."""
+
+
+class Level(StrEnum):
+    PROGRESS = "progress"
+    BEFORE = "before"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    channel: str
+    period: str
+    """`YYYY-MM`, the local month."""
+    sent: int
+    budget: int
+
+    @property
+    def level(self) -> Level | None:
+        if self.sent >= self.budget * BEFORE_SHARE:
+            return Level.BEFORE
+        if self.sent >= self.budget * PROGRESS_SHARE:
+            return Level.PROGRESS
+        return None
+
+    def drops(self, kind: OutboxKind) -> bool:
+        level = self.level
+        if level is None:
+            return False
+        if kind is OutboxKind.PROGRESS:
+            return True
+        return kind is OutboxKind.BEFORE and level is Level.BEFORE
+
+
+def month_start(now: dt.datetime, tz: ZoneInfo) -> tuple[str, dt.datetime]:
+    local = now.astimezone(tz)
+    start = dt.datetime(local.year, local.month, 1, tzinfo=tz)
+    return f"{local.year:04d}-{local.month:02d}", start.astimezone(dt.UTC)
+
+
+def usage(engine: Engine, channel: str, budget: int, now: dt.datetime, tz: ZoneInfo) -> Usage:
+    """Messages sent on `channel` this month: check-ins, and rows sent alone."""
+    period, since = month_start(now, tz)
+    checkins = table_of(Checkin)
+    grouped = sa.select(sa.func.count()).where(checkins.c.channel == channel, checkins.c.sent_at >= since)
+    alone = sa.select(sa.func.count()).where(
+        outbox.c.channel == channel,
+        outbox.c.state == OutboxState.SENT,
+        outbox.c.sent_at >= since,
+        outbox.c.checkin_id.is_(None),
+    )
+    with engine.connect() as connection:
+        sent = connection.execute(grouped).scalar_one() + connection.execute(alone).scalar_one()
+    return Usage(channel, period, int(sent), budget)
+
+
+def first_notice(engine: Engine, used: Usage, now: dt.datetime) -> bool:
+    """Record that the admin is told about `used.level` this month; True only for the first
+    process to record it (the notice is given once, whatever the number of processes)."""
+    level = used.level
+    if level is None:
+        return False
+    notices = table_of(BudgetNotice)
+    with engine.begin() as connection:
+        exists = connection.execute(
+            sa.select(notices.c.id).where(
+                notices.c.channel == used.channel,
+                notices.c.period == used.period,
+                notices.c.level == level.value,
+            )
+        ).first()
+        if exists is not None:
+            return False
+        try:
+            with connection.begin_nested():
+                connection.execute(
+                    sa.insert(notices).values(
+                        channel=used.channel, period=used.period, level=level.value, noticed_at=now
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False  # another process told the admin first
+    return True
