@@ -142,6 +142,7 @@ def test_two_bot_processes_send_without_a_single_429(
             TELEGRAM_GROUP_PER_MINUTE="20",
             TELEGRAM_TIMEOUT_SECONDS="10",
             OUTBOX_LEASE_SECONDS="30",
+            OUTBOX_BATCH="10",  # 60 check-ins: small claims, so that both processes take some
         )
         workers = [start_run(env, tmp_path), start_run(env, tmp_path)]
         try:
@@ -158,10 +159,14 @@ def test_two_bot_processes_send_without_a_single_429(
         rejected = api.rejections(429)
     assert [worker.returncode for worker in workers] == [0, 0], [err[-2000:] for _, err in results]
     assert rejected == 0
+    # A person's five reminders go as one check-in: one button per item, each naming its row.
     counted = Counter(
-        int(call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[1])
+        int(button["callback_data"].split(":")[1])
         for call in delivered
+        for row in call.params["reply_markup"]["inline_keyboard"]
+        for button in row
     )
     assert set(counted) == set(ids) and max(counted.values()) == 1
+    assert len(delivered) == 60, "one check-in per person"
     assert most_in_any_window([call.at for call in delivered], 1.0) <= 30
     assert len({row.claimed_by for row in outbox_rows(db)}) == 2, "both processes should have sent"
