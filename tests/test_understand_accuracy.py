@@ -45,8 +45,9 @@ class Row:
     """`-` none, `*` any, else the note exactly."""
 
 
-def _rows() -> list[Row]:
-    with LABELLED.open(encoding="utf-8", newline="") as handle:
+def load_rows(path: Path = LABELLED) -> list[Row]:
+    """The labelled rows of any file in the format of `replies_labelled.tsv`."""
+    with path.open(encoding="utf-8", newline="") as handle:
         lines = [line for line in handle if not line.startswith("#")]
     rows = []
     for raw in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -62,7 +63,7 @@ def _rows() -> list[Row]:
     return rows
 
 
-ROWS = _rows()
+ROWS = load_rows()
 
 
 def record(text: str) -> dict[str, Any]:
@@ -93,6 +94,54 @@ def confidently_wrong(row: Row, found: dict[str, Any]) -> bool:
         return False
     recorded = ("status", "percent", "report_period", "snooze_until")
     return any(got[key] != row.expected[key] for key in recorded) or row.expected["ask_back"]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """How one labelled file is read: the rows read right, confidently wrong, and asked back."""
+
+    total: int
+    right: list[Row]
+    confident: list[Row]
+    asked: int
+    found: dict[str, dict[str, Any]]
+
+    @property
+    def share(self) -> float:
+        return len(self.right) / self.total
+
+    def summary(self) -> str:
+        return (
+            f"{self.total} replies: {self.share:.1%} right, "
+            f"{len(self.confident)} confidently wrong, {self.asked} asked back"
+        )
+
+    def errors(self, rows: list[Row]) -> list[str]:
+        """Each row of `rows` not read right: what was expected and what was read."""
+        lines = []
+        for row in rows:
+            if row in self.right:
+                continue
+            found = self.found[row.text]
+            lines.append(
+                f"{row.text!r}: expected {row.expected} note {row.note!r}, "
+                f"got {compared(found)} note {found['note']!r}"
+            )
+        return lines
+
+
+def measure(path: Path) -> tuple[list[Row], Figures]:
+    """Reads every reply of a labelled file and counts right / confidently wrong / asked back."""
+    rows = load_rows(path)
+    found = {row.text: record(row.text) for row in rows}
+    figures = Figures(
+        total=len(rows),
+        right=[row for row in rows if right(row, found[row.text])],
+        confident=[row for row in rows if confidently_wrong(row, found[row.text])],
+        asked=sum(found[row.text]["ask_back"] for row in rows),
+        found=found,
+    )
+    return rows, figures
 
 
 def test_the_set_is_large_varied_and_half_without_diacritics() -> None:

@@ -231,8 +231,23 @@ _PHRASES: dict[Cue, tuple[str, ...]] = {
         "đã bắt đầu",
         "động đến",
         "động tới",
+        "động vào",
+        "đụng vào",
+        "đụng đến",
+        "đụng tới",
     ),
-    Cue.NOT_STARTED: ("not started", "not yet started", "todo", "to do", "chưa làm gì", "chưa có gì"),
+    Cue.NOT_STARTED: (
+        "not started",
+        "not yet started",
+        "todo",
+        "to do",
+        "chưa làm gì",
+        "chưa có gì",
+        # Nothing done at all, not an obstacle (`ko làm được gì`), longer than `không làm được`.
+        "không làm được gì",
+        "chưa làm được gì",
+        "không làm gì",
+    ),
     Cue.BLOCKED: (
         "vướng",
         "bị vướng",
@@ -657,7 +672,31 @@ _PHRASES: dict[Cue, tuple[str, ...]] = {
         "quy định",
         "ổn định",
         "dự định",
+        # Nothing left (`không còn gì nữa, xong hết rồi`): consumed whole, so neither the `không`
+        # turns a later cue nor the `còn` reads as work still left.
+        "không còn gì",
+        "không còn việc gì",
+        "hết việc",
+        "nothing left",
     ),
+}
+
+_NEGATION_SPELLINGS = ("ko", "k", "kg", "khg", "hok", "hong", "khong")
+"""How `không` is typed in chat. A phrase that starts with `không` (`không kịp`, `không phải của`)
+is found under each spelling, so `ko kịp` is the obstacle `không kịp`, not a bare negation."""
+
+
+def _with_spellings(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    spelled = list(phrases)
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        if first == "không" and rest:
+            spelled.extend(f"{spelling} {rest}" for spelling in _NEGATION_SPELLINGS)
+    return tuple(dict.fromkeys(spelled))
+
+
+_PHRASES = {
+    cue: (phrases if cue is Cue.NEGATION else _with_spellings(phrases)) for cue, phrases in _PHRASES.items()
 }
 
 

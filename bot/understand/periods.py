@@ -53,6 +53,10 @@ def find_period(words: list[str], now_date: dt.date) -> ReportPeriod | None:
     return found[0] if found else None
 
 
+_REPORT_WORDS = frozenset({"bc", "cao", "bcao", "report"})
+"""`t11` is the month only right after the report is named (`bc t11`); elsewhere `t2` is Monday."""
+
+
 def find_periods(
     words: list[str], now_date: dt.date, start: int = 0, end: int | None = None
 ) -> list[ReportPeriod]:
@@ -83,6 +87,8 @@ def _period_at(words: list[str], i: int, now: dt.date) -> Found | None:
         if i >= 2 and words[i - 2] == "ngay" and words[i - 1].isdigit():
             return None, i + 2  # `ngày 14 tháng 11`: a date, not a period
         return _numbered(PeriodKind.MONTH, words, i + 1, now, 12)
+    if word in {"t", "th"} and i > 0 and words[i - 1] in _REPORT_WORDS and after[:1] and after[0].isdigit():
+        return _numbered(PeriodKind.MONTH, words, i + 1, now, 12)  # `bc t11`: `t` as tháng after a report
     if word in _MONTH_NAMES and (word != "may" or _year_in(after) is not None):
         return _with_year(PeriodKind.MONTH, _MONTH_NAMES[word], words, i + 1, now)
     if word in {"quy", "quarter"} and after:

@@ -147,6 +147,9 @@ class _Evidence:
     ack: bool = False
     remind: Match | None = None
     defer: bool = False
+    defer_at: Match | None = None
+    """The words that say when the person will tell (`thứ Hai em báo cáo`): their clause names the
+    time, before any other time in the message (`đi học đến thứ Sáu`)."""
     question: bool = False
     handoff: bool = False
     complaint: bool = False
@@ -239,6 +242,9 @@ def read(folded: FoldedMessage, matches: list[Match], today: dt.date, now_time: 
     for match in bare:
         if message.sentence(match.start).start not in questions:
             evidence.not_done = True
+    # `việc này của phòng mình hả anh?`: a question even when none of its words is a cue.
+    evidence.question = evidence.question or bool(questions)
+    evidence.handoff = evidence.handoff or _handed_over(message.words)
     reading = Reading()
     reading.percent, reading.bad_percent = _percent(message, questions)
     reading.report = _report(message, evidence, today)
@@ -259,7 +265,10 @@ def _question_sentences(message: _Message) -> set[int]:
             asking.add(sentence.start)
             continue
         cues = [m for m in message.matches if sentence.start <= m.start < sentence.end]
-        if any(Cue.QUESTION in m.cues and not _conditional(message, m) for m in cues):
+        if any(
+            Cue.QUESTION in m.cues and not _conditional(message, m) and not _emphatic(message, m, sentence)
+            for m in cues
+        ):
             asking.add(sentence.start)
             continue
         trimmed = [w for w in words if w not in _PARTICLES]
@@ -269,6 +278,18 @@ def _question_sentences(message: _Message) -> set[int]:
             if trimmed[-1] != "chua" or any(m.cues & {Cue.DONE, Cue.SUBMIT, Cue.DONE_WEAK} for m in earlier):
                 asking.add(sentence.start)
     return asking
+
+
+def _emphatic(message: _Message, match: Match, sentence: _Span) -> bool:
+    """`chưa xong đâu ạ`, `không kịp đâu`: after a negation, `đâu` stresses it, it asks nothing
+    (`ở đâu ạ?` keeps its `?`, and `ở` is no negation)."""
+    if message.words[match.start] != "dau":
+        return False
+    return any(
+        Cue.NEGATION in m.cues or m.cues & {Cue.BLOCKED}
+        for m in message.matches
+        if sentence.start <= m.start < match.start
+    )
 
 
 def _conditional(message: _Message, match: Match) -> bool:
@@ -356,12 +377,17 @@ def _weigh(message: _Message, match: Match, negated: bool, evidence: _Evidence) 
             evidence.done_unsure = True
     elif Cue.NOT_STARTED in cues:
         evidence.not_started = True
-    if cues & {Cue.REMIND, Cue.LATER}:
+    if Cue.REMIND in cues and _someone_else(message, match):
+        evidence.handoff = True  # `đề nghị nhắc phòng Nội vụ`: remind them, not me
+    elif cues & {Cue.REMIND, Cue.LATER}:
         evidence.remind = evidence.remind or match
     if Cue.DEFER in cues or Cue.BUSY in cues:
         evidence.defer = True
+        if Cue.DEFER in cues:
+            evidence.defer_at = evidence.defer_at or match
     if cues & {Cue.REPORT, Cue.TELL} and not cues & {Cue.SUBMIT} and _future_report(message, match):
         evidence.defer = True
+        evidence.defer_at = evidence.defer_at or match
     if Cue.HANDOFF in cues:
         evidence.handoff = True
     if Cue.COMPLAINT in cues:
@@ -461,6 +487,9 @@ def _completion(message: _Message, match: Match, before: frozenset[Cue], evidenc
     ):
         evidence.not_done = True
         return
+    if _cannot_yet(message, match):
+        evidence.not_done = True  # `hoàn thành chưa được`: not (yet) able to finish
+        return
     following = message.after(match, 3)
     nearly = match.start > 0 and message.words[match.start - 1] in _NEARLY
     if nearly or any(m.cues & {Cue.PART, Cue.PARTIAL} for m in following[:2]) or _work_left(message, match):
@@ -470,6 +499,42 @@ def _completion(message: _Message, match: Match, before: frozenset[Cue], evidenc
         evidence.done_unsure = True
         return
     evidence.done = True
+
+
+_NOT_YET = frozenset({"chua", "khong", "ko", "k", "kg", "khg", "hok"})
+_THIRD_PARTIES = frozenset({"phong", "ben", "so", "don", "ubnd", "cac", "dong", "bo", "cuc", "huyen", "xa"})
+"""Who a reminder is pointed at when it is not the person (`nhắc phòng Nội vụ`, `nhắc bên đó`)."""
+_HANDED = frozenset({"chuyen", "giao"})
+_THE_TASK = frozenset({"viec", "nhiem", "vu", "cong", "nv", "cv", "nay", "do", "ay", "tren"})
+_TO = frozenset({"cho", "sang", "qua"})
+
+
+def _cannot_yet(message: _Message, match: Match) -> bool:
+    """A negation right after a completion word, then `được` (`hoàn thành chưa được`, `xong không
+    được`): the completion is denied — unlike `xong chưa?`, which asks."""
+    following = message.words[match.end : match.end + 2]
+    return len(following) == 2 and following[0] in _NOT_YET and following[1] == "duoc"
+
+
+def _someone_else(message: _Message, match: Match) -> bool:
+    following = message.words[match.end : match.end + 1]
+    return bool(following) and following[0] in _THIRD_PARTIES
+
+
+def _handed_over(words: list[str]) -> bool:
+    """`đã chuyển việc này cho anh Hùng`, `giao nhiệm vụ đó sang phòng Kinh tế`: the task handed to
+    someone, with the task named between the verb and whom it went to."""
+    for index, word in enumerate(words):
+        if word not in _HANDED:
+            continue
+        for offset, later in enumerate(words[index + 1 : index + 6]):
+            if later in _TO:
+                if offset > 0:
+                    return True
+                break
+            if later not in _THE_TASK:
+                break
+    return False
 
 
 def _conditional_done(message: _Message, match: Match, before: frozenset[Cue]) -> bool:
@@ -580,14 +645,43 @@ def _report(message: _Message, evidence: _Evidence, today: dt.date) -> ReportCla
             for m in message.matches
             if Cue.REPORT in m.cues
             and sentence.start <= m.start < sentence.end
-            and (0 <= m.start - submit.end <= 3 or 0 <= submit.start - m.end <= 2 or m is submit)
+            and (
+                0 <= m.start - submit.end <= 3
+                or 0 <= submit.start - m.end <= 2
+                or m is submit
+                or _report_named_before(message, m, submit, today)
+            )
         ]
-        periods = find_periods(message.words, today, sentence.start, sentence.end)
+        periods = find_periods(_without_times_sent(message.words), today, sentence.start, sentence.end)
         said_report = reports or "bao cao" in " ".join(message.words[submit.start : submit.end])
         if not said_report and not (periods and _period_right_after(message, submit)):
             continue  # `đã gửi Sở Tài chính`: something sent, no report named
         return ReportClaim(periods[0] if periods else None, tuple(periods[1:]))
     return None
+
+
+_SINCE = frozenset({"tu", "since", "hoi"})
+"""`đã nộp báo cáo quý 3 từ tháng 10`: what follows says when it was sent, not which report."""
+
+
+def _without_times_sent(words: list[str]) -> list[str]:
+    """The words with the time a report was sent blanked out (`từ tháng 6`, `từ tuần trước`)."""
+    kept = list(words)
+    for index in range(1, len(words)):
+        four = index >= 2 and words[index - 2] in {"quy", "thang", "thu"}  # `quý tư`: four, not since
+        if words[index - 1] in _SINCE and not four:
+            kept[index] = ""
+    return kept
+
+
+def _report_named_before(message: _Message, report: Match, submit: Match, today: dt.date) -> bool:
+    """`báo cáo quý 3 phòng em đã gửi`: the report and its period named first, the submission a
+    few words later in the same clause."""
+    if not 0 <= submit.start - report.end <= 6 or message.clause(report.start) != message.clause(
+        submit.start
+    ):
+        return False
+    return bool(find_periods(message.words, today, report.end, min(report.end + 3, submit.start)))
 
 
 def _period_right_after(message: _Message, submit: Match) -> bool:
@@ -691,6 +785,11 @@ def _snooze(
     words = message.words
     if evidence.remind is not None:
         clause = message.clause(evidence.remind.start)
+        found = find_time(words[clause.start : clause.end], raw[clause.start : clause.end], today, now_time)
+        if found is not None:
+            return found
+    if evidence.defer_at is not None:
+        clause = message.clause(evidence.defer_at.start)
         found = find_time(words[clause.start : clause.end], raw[clause.start : clause.end], today, now_time)
         if found is not None:
             return found
