@@ -59,7 +59,7 @@ def local_server(postgres_url: str) -> sa.URL:
 
 
 # Migrated databases are made once and reused: creating a database and running every migration
-# for each of several hundred tests was most of the suite's time. A test that takes `engine` gets a
+# for each of several hundred tests was most of their setup time. A test that takes `engine` gets a
 # migrated database (a copy of a migrated SQLite file; a pooled PostgreSQL database, emptied after
 # the test); a test that takes only `database_url` still gets an empty one (the commands migrate it).
 
