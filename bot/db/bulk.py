@@ -42,7 +42,8 @@ def copy_values(
         if column.name not in rows[0] and isinstance(column.default, sa.ColumnDefault)
     }
     if any(not default.is_scalar for default in defaults.values()):
-        raise NotImplementedError(f"COPY into {table.name}: a column default that is not a value")
+        # A model change, not a user's mistake: COPY can fill a constant, not call a function per row.
+        raise TypeError(f"COPY into {table.name}: a column default that is not a value")
     if defaults:
         extra = tuple(default.arg for default in defaults.values())
         names += list(defaults)

@@ -251,7 +251,8 @@ def _insert(dialect: str, table: sa.Table) -> Any:
         return postgresql.insert(table)
     if dialect == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"digests need SQLite or PostgreSQL, not {dialect}")
+    # Unreachable from the commands: another database is refused before any work.
+    raise ValueError(f"digests need SQLite or PostgreSQL, not {dialect}")
 
 
 def previous_digest_at(session: Session, person_id: str, before: dt.datetime) -> dt.datetime | None:

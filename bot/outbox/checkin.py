@@ -16,11 +16,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, StrictUndefined
 
 from bot import paths
 from bot.channels.base import Button, OutgoingMessage, ParseMode
@@ -29,6 +26,7 @@ from bot.datefmt import short_date
 from bot.db.models import OutboxKind
 from bot.i18n import translations
 from bot.outbox.context import ReminderContext
+from bot.outbox.render import environment
 from bot.workcal import WorkCalendar
 
 DOMAIN = "reminders"
@@ -143,21 +141,6 @@ class Rendered:
     total: int
 
 
-@lru_cache(maxsize=8)
-def _environment(lang: str, templates: Path) -> Environment:
-    env = Environment(
-        loader=paths.template_loader(templates),
-        autoescape=lambda name: name is not None and name.endswith(".html.j2"),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
-    return env
-
-
 def render_checkin(
     part: Part,
     items: Sequence[Item],
@@ -180,7 +163,7 @@ def render_checkin(
     first = items[0].context
     lang = first.language if first.language in ("vi", "en") else "vi"
     name = "reminder.checkin.html.j2" if html else "reminder.checkin.txt.j2"
-    template = _environment(lang, templates).get_template(name)
+    template = environment(lang, templates).get_template(name)
     lines = [_line(item, n, lang, detail) for n, item in enumerate(items, start=1)]
     shown = min(len(items), MAX_SHOWN) if detail is not Detail.MINIMAL else 0
     while True:

@@ -61,7 +61,8 @@ def choices_for(subject_kind: str) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=8)
-def _environment(lang: str, templates: Path) -> Environment:
+def environment(lang: str, templates: Path) -> Environment:
+    """The reminder templates' Jinja2 environment (the single and the check-in messages share it)."""
     env = Environment(
         loader=paths.template_loader(templates),
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
@@ -122,7 +123,7 @@ def render_reminder(
         "choices": [translations(lang, DOMAIN).gettext(label) for _, label in choices],
         "numbered": not buttons,
     }
-    template = _environment(lang, templates).get_template("reminder.html.j2" if html else "reminder.txt.j2")
+    template = environment(lang, templates).get_template("reminder.html.j2" if html else "reminder.txt.j2")
     text = _tidy(template.render(**values))
     rows: tuple[tuple[Button, ...], ...] = ()
     if buttons and context.kind is not OutboxKind.ESCALATION:

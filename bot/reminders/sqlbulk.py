@@ -69,7 +69,8 @@ def insert_ignoring_duplicates(
         lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=[unique])
         statement = lite.returning(table.c[returning], table.c[unique])
         return list(session.execute(statement, rows).all())
-    raise NotImplementedError(f"nhacviec supports SQLite and PostgreSQL, not {dialect.name}")
+    # Unreachable from the commands: another database is refused before any work (UNSUPPORTED_DATABASE).
+    raise ValueError(f"nhacviec supports SQLite and PostgreSQL, not {dialect.name}")
 
 
 def insert_many_ignoring_duplicates(
@@ -91,7 +92,8 @@ def insert_many_ignoring_duplicates(
         for batch in chunked(rows, SQLITE_ROWS):
             inserted += _rowcount(session.execute(lite, _processed(table, batch, dialect)))
         return inserted
-    raise NotImplementedError(f"nhacviec supports SQLite and PostgreSQL, not {dialect.name}")
+    # Unreachable from the commands: another database is refused before any work (UNSUPPORTED_DATABASE).
+    raise ValueError(f"nhacviec supports SQLite and PostgreSQL, not {dialect.name}")
 
 
 def _processed(table: sa.Table, rows: Sequence[dict[str, Any]], dialect: Dialect) -> list[dict[str, Any]]:
