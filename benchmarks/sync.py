@@ -9,7 +9,11 @@ obligations) with the seed unit directory. Then, on each database, times the rea
 in a child process (so its peak memory, VmHWM, is its own):
 - `nhacviec plans sync` into an empty database (load and check the YAML, write the rows,
   materialise the deadlines);
-- `nhacviec plans sync` again, nothing changed;
+- `nhacviec plans sync` again, nothing changed: unchanged files are skipped by their stored
+  fingerprints and the reminder pass by its mark (`bot.plans.unchanged`, `bot.reminders.marks`);
+- the same no-op sync the way it was before those (the fingerprints and the mark cleared, so
+  every file is read and compared and the reminder pass runs), side by side;
+- `nhacviec plans sync` after one plan file was edited (one deadline moved);
 - `nhacviec run --once` on the synced database (the engine's start: its materialise pass, then
   the reminders due), for its peak memory.
 Each is given as wall time and as the process's own CPU time (steadier on a shared machine; a
@@ -32,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
 import yaml  # noqa: E402
 from _support import (  # noqa: E402
     DATABASES,
@@ -77,15 +82,40 @@ def time_yaml(province: Province) -> tuple[float, float]:
     return ours, time.process_time() - started
 
 
+def forget_fingerprints(url: str) -> None:
+    """What the database held before fingerprints: none, so the next sync reads every file."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE plans SET fingerprint = NULL")
+        connection.exec_driver_sql("DELETE FROM materialize_marks")
+    engine.dispose()
+
+
+def edit_one_plan(province: Province) -> None:
+    """Move one deadline of one plan file (the first `timing:` of the first file)."""
+    path = sorted(province.plans_dir.glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    start = text.index("timing:")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "timing: ngày 20/12/2030" + text[end:], encoding="utf-8")
+
+
 def sync_on(kind: str, province: Province, folder: Path, server: str) -> dict[str, Child]:
     with database(kind, folder, "sync", server) as url:
         env = cli_env(url, province.plans_dir)
         first = run_child(cli_arguments("plans", "sync"), env=env, cwd=folder)
         again = run_child(cli_arguments("plans", "sync"), env=env, cwd=folder)
+        forget_fingerprints(url)
+        compared = run_child(cli_arguments("plans", "sync"), env=env, cwd=folder)
         run = run_child(cli_arguments("run", "--once"), env=env, cwd=folder)
-    if "Không có gì thay đổi" not in again.stdout:
-        print(f"  note: the second sync reported changes:\n{again.stdout}", flush=True)
-    return {"first": first, "again": again, "run": run}
+        original = sorted(province.plans_dir.glob("*.yaml"))[0].read_bytes()
+        edit_one_plan(province)
+        edited = run_child(cli_arguments("plans", "sync"), env=env, cwd=folder)
+        sorted(province.plans_dir.glob("*.yaml"))[0].write_bytes(original)
+    for name, child in (("second", again), ("compared", compared)):
+        if "Không có gì thay đổi" not in child.stdout:
+            print(f"  note: the {name} sync reported changes:\n{child.stdout}", flush=True)
+    return {"first": first, "again": again, "compared": compared, "run": run, "edited": edited}
 
 
 def main() -> None:
@@ -125,9 +155,12 @@ def main() -> None:
         for kind in kinds:
             results[kind] = found = sync_on(kind, province, folder, server)
             first, again, run = found["first"], found["again"], found["run"]
+            compared, edited = found["compared"], found["edited"]
             print(
-                f"{label(kind)}: plans sync, first {describe(first)}; nothing changed {describe(again)}; "
-                f"run --once {describe(run)}",
+                f"{label(kind)}: plans sync, first {describe(first)}\n"
+                f"  nothing changed: {describe(again)}; every file compared as before: {describe(compared)} "
+                f"({ratio(compared.seconds, again.seconds):.1f}× faster)\n"
+                f"  one file edited: {describe(edited)}; run --once {describe(run)}",
                 flush=True,
             )
             summary = next((line for line in first.stdout.splitlines() if "nhiệm vụ" in line.lower()), "")

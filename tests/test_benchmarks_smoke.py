@@ -49,7 +49,10 @@ def each_database(output: str, pattern: str) -> None:
 def test_sync() -> None:
     output = run("sync.py", "--copies", "1", *databases())
     assert re.search(r"YAML, 5 files: read_yaml [\d.]+ s CPU; PyYAML pure-Python SafeLoader [\d.]+ s", output)
-    each_database(output, r"plans sync, first [\d.]+ s \(CPU [\d.]+ s, peak \d+ MiB\); nothing changed")
+    each_database(output, r"plans sync, first [\d.]+ s \(CPU [\d.]+ s, peak \d+ MiB\)")
+    each_database(output, r"nothing changed: [\d.]+ s .*; every file compared as before: [\d.]+ s .*× faster")
+    each_database(output, r"one file edited: [\d.]+ s .*; run --once [\d.]+ s")
+    assert "note: the" not in output  # both no-op syncs said "nothing changed"
     if POSTGRES_URL:
         assert "Ratio PostgreSQL / SQLite: first sync" in output
 

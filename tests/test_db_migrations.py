@@ -1,4 +1,7 @@
-"""The Alembic migrations: they build the schema the models describe, on SQLite and PostgreSQL."""
+"""The Alembic migrations: they build the schema the models describe, on SQLite and PostgreSQL.
+
+`nhacviec db …` runs in-process (`tests/cli_support.py`: what a fresh process would see), except
+for two upgrades at once, which are two real processes racing on one database."""
 
 from __future__ import annotations
 
@@ -18,16 +21,15 @@ from sqlmodel import SQLModel
 
 from bot.db.engine import make_engine
 from bot.db.migrate import alembic_config, ensure_schema, head_revision, schema_state, upgrade
+from tests.cli_support import CliResult, run_nhacviec
 
 NHACVIEC = Path(sys.executable).with_name("nhacviec")
 DumpDatabase = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 
 
-def run_cli(*args: str, database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, database_url: str, cwd: Path) -> CliResult:
     env = {**os.environ, "DATABASE_URL": database_url, "NHACVIEC_LANGUAGE": "vi"}
-    return subprocess.run(
-        [str(NHACVIEC), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
+    return run_nhacviec(*args, env=env, cwd=cwd)
 
 
 def test_migration_builds_every_table_on_an_empty_database(database_url: str) -> None:

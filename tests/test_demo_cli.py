@@ -1,5 +1,9 @@
-"""`nhacviec demo` as a real process: reminders on working days only, the scripted replies
-confirmed, the digest counting them, an escalation for the ignored task, never the user's database."""
+"""`nhacviec demo`: reminders on working days only, the scripted replies confirmed, the digest
+counting them, an escalation for the ignored task, never the user's database.
+
+The full quarter runs as a real process (in under a minute, start-up included); the other demos
+run in-process (`tests/cli_support.py`: the environment, folder and caches a fresh process would
+have, without its two seconds of imports)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import pytest
 
 from bot import paths
 from bot.workcal import WorkCalendar
+from tests.cli_support import CliResult, run_nhacviec
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +30,28 @@ REPLY = re.compile(r"^← (.+) trả lời: «(.+)»$", re.M)
 RECORDED = re.compile(r"Đã ghi nhận Nhiệm vụ \S+ «(.+?)»: ([^.(]+?)[.(]")
 
 
-def demo(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def demo_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "NHACVIEC_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'user.db'}"
     env["COLUMNS"] = "250"  # one confirmation per line
+    return env
+
+
+def demo_program(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    """`nhacviec demo ARGS` as a real process."""
     return subprocess.run(
-        [*NHACVIEC, "demo", *args], env=env, cwd=tmp_path, text=True, capture_output=True, timeout=timeout
+        [*NHACVIEC, "demo", *args],
+        env=demo_env(tmp_path),
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
     )
+
+
+def demo(tmp_path: Path, *args: str) -> CliResult:
+    """`nhacviec demo ARGS` in-process."""
+    return run_nhacviec("demo", *args, env=demo_env(tmp_path), cwd=tmp_path)
 
 
 def days_shown(output: str) -> list[dt.date]:
@@ -90,7 +110,7 @@ def test_short_demo_shows_working_days_replies_and_a_matching_digest(tmp_path: P
 
 def test_a_full_quarter_runs_in_under_a_minute_with_an_escalation(tmp_path: Path) -> None:
     began = time.monotonic()
-    result = demo(tmp_path, "--fast")
+    result = demo_program(tmp_path, "--fast")
     elapsed = time.monotonic() - began
     assert result.returncode == 0, result.stderr
     assert elapsed < 60
@@ -131,13 +151,14 @@ def test_unknown_plan_names_the_plans_there(tmp_path: Path) -> None:
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "kh-that.yaml").write_text("issuer: x\n", encoding="utf-8")
-    result = subprocess.run(
-        [*NHACVIEC, "demo", "--plan", "kh-khong-co", "--days", "5"],
+    result = run_nhacviec(
+        "demo",
+        "--plan",
+        "kh-khong-co",
+        "--days",
+        "5",
         env={**os.environ, "PLANS_DIR": str(plans), "DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}"},
         cwd=tmp_path,
-        text=True,
-        capture_output=True,
-        timeout=60,
     )
     assert result.returncode == 1
     message = " ".join(result.stderr.split())
@@ -149,13 +170,14 @@ def test_a_plan_with_errors_is_refused(tmp_path: Path) -> None:
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "kh-loi.yaml").write_text("issuer: x\n", encoding="utf-8")
-    result = subprocess.run(
-        [*NHACVIEC, "demo", "--plan", "kh-loi", "--days", "5"],
+    result = run_nhacviec(
+        "demo",
+        "--plan",
+        "kh-loi",
+        "--days",
+        "5",
         env={**os.environ, "PLANS_DIR": str(plans), "DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}"},
         cwd=tmp_path,
-        text=True,
-        capture_output=True,
-        timeout=60,
     )
     assert result.returncode == 1
     assert "Kế hoạch «kh-loi» có lỗi" in " ".join(result.stderr.split())
@@ -188,8 +210,8 @@ def test_a_plan_from_the_plans_folder_gets_demo_people(tmp_path: Path) -> None:
         "    timing: trước ngày 20/4/2017\n",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [*NHACVIEC, "demo", "--plan", "kh-thu", "--start", "2017-04-03", "--days", "20", "--fast"],
+    result = run_nhacviec(
+        *("demo", "--plan", "kh-thu", "--start", "2017-04-03", "--days", "20", "--fast"),
         env={
             **os.environ,
             "PLANS_DIR": str(plans),
@@ -197,9 +219,6 @@ def test_a_plan_from_the_plans_folder_gets_demo_people(tmp_path: Path) -> None:
             "COLUMNS": "250",
         },
         cwd=tmp_path,
-        text=True,
-        capture_output=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     output = result.stdout

@@ -1,4 +1,8 @@
-"""`nhacviec digest`, run as the real installed command on a SQLite file in the known state."""
+"""`nhacviec digest` on a SQLite file in the known state.
+
+The text digest for a recipient runs the real installed command (a process printing the digest,
+nothing on stderr, exit code 0); the others run in-process (`tests/cli_support.py`: the
+environment, folder and caches a fresh process would have, without its two seconds of imports)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from test_digest_state import seed
 
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
+from tests.cli_support import CliResult, run_nhacviec
 
 NHACVIEC = Path(sys.executable).parent / "nhacviec"
 
@@ -30,11 +35,11 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def run(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def environment(url: str, cwd: Path) -> dict[str, str]:
     # An empty schedules folder: statutory holidays only, whatever schedules/holidays.yaml says.
     schedules = cwd / "schedules"
     schedules.mkdir(exist_ok=True)
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "SCHEDULES_DIR": str(schedules),
@@ -42,13 +47,27 @@ def run(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "NHACVIEC_LANGUAGE": "vi",
         "COLUMNS": "300",
     }
+
+
+def program(*args: str, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`nhacviec digest ARGS` as a real process."""
     return subprocess.run(
-        [str(NHACVIEC), "digest", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+        [str(NHACVIEC), "digest", *args],
+        capture_output=True,
+        text=True,
+        env=environment(url, cwd),
+        cwd=cwd,
+        timeout=120,
     )
 
 
+def run(*args: str, url: str, cwd: Path) -> CliResult:
+    """`nhacviec digest ARGS` in-process."""
+    return run_nhacviec("digest", *args, env=environment(url, cwd), cwd=cwd)
+
+
 def test_text_for_a_recipient(database: str, tmp_path: Path) -> None:
-    result = run("--to", "chanh-vp", "--as-of", "20/11/2026", url=database, cwd=tmp_path)
+    result = program("--to", "chanh-vp", "--as-of", "20/11/2026", url=database, cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[:5] == [

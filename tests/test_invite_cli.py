@@ -1,4 +1,8 @@
-"""`nhacviec invite`, run as the real installed command on a SQLite file synced from a small plan."""
+"""`nhacviec invite` on a SQLite file synced from a small plan.
+
+The first invite runs the real installed command (a process that prints the code and exits 0);
+the others run in-process (`tests/cli_support.py`: the environment, folder and caches a fresh
+process would have, without its two seconds of imports)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from sqlmodel import Session, select
 from bot.db.engine import make_engine
 from bot.db.models import Invite, Person
 from bot.people import hash_code, normalize_code
+from tests.cli_support import CliResult, run_nhacviec
 
 NHACVIEC = Path(sys.executable).with_name("nhacviec")
 PLAN_V1 = Path(__file__).parent / "data" / "sync" / "v1"
@@ -29,19 +34,33 @@ CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$")
 pytestmark = pytest.mark.slow
 
 
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def environment(tmp_path: Path, **env: str) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "ZALO_"))
     }
-    environment |= {
+    return environment | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'nhacviec.db'}",
         "COLUMNS": "300",
         "NHACVIEC_LANGUAGE": "vi",
         **env,
     }
+
+
+def program(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`nhacviec ARGS` as a real process."""
     return subprocess.run(
-        [str(NHACVIEC), *args], capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=60
+        [str(NHACVIEC), *args],
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, **env),
+        cwd=tmp_path,
+        timeout=60,
     )
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> CliResult:
+    """`nhacviec ARGS` in-process."""
+    return run_nhacviec(*args, env=environment(tmp_path, **env), cwd=tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +92,7 @@ def stored(folder: Path) -> list[tuple[Invite, Person]]:
 
 
 def test_an_invite_prints_the_code_once_its_local_expiry_and_how_to_use_it(synced: Path) -> None:
-    result = run(
+    result = program(
         synced,
         "invite",
         "--unit",

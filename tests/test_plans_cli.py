@@ -1,4 +1,8 @@
-"""`nhacviec plans check` and `nhacviec plans show`, run as the real installed command."""
+"""`nhacviec plans check` and `nhacviec plans show`.
+
+The clean check runs the real installed command (output, nothing on stderr, exit code 0 as a
+process); the others run in-process (`tests/cli_support.py`: the environment, folder and caches a
+fresh process would have, without its two seconds of imports)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import pytest
 from bot import paths
 from bot.datefmt import short_date, weekday_name
 from bot.workcal import WorkCalendar
+from tests.cli_support import CliResult, run_nhacviec
 
 GOOD = Path(__file__).parent / "data" / "plans" / "good"
 NHACVIEC = Path(sys.executable).parent / "nhacviec"
@@ -21,11 +26,25 @@ NHACVIEC = Path(sys.executable).parent / "nhacviec"
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str, plans_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLANS_DIR": str(plans_dir), "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "200"}
+def environment(plans_dir: Path) -> dict[str, str]:
+    return {**os.environ, "PLANS_DIR": str(plans_dir), "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "200"}
+
+
+def program(*args: str, plans_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`nhacviec plans ARGS` as a real process."""
     return subprocess.run(
-        [str(NHACVIEC), "plans", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=60
+        [str(NHACVIEC), "plans", *args],
+        capture_output=True,
+        text=True,
+        env=environment(plans_dir),
+        cwd=cwd,
+        timeout=60,
     )
+
+
+def run(*args: str, plans_dir: Path, cwd: Path) -> CliResult:
+    """`nhacviec plans ARGS` in-process."""
+    return run_nhacviec("plans", *args, env=environment(plans_dir), cwd=cwd)
 
 
 @pytest.fixture
@@ -36,7 +55,7 @@ def plans_dir(tmp_path: Path) -> Path:
 
 
 def test_check_a_clean_folder_exits_0(plans_dir: Path, tmp_path: Path) -> None:
-    result = run("check", plans_dir=plans_dir, cwd=tmp_path)
+    result = program("check", plans_dir=plans_dir, cwd=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "1 kế hoạch, 0 lỗi, 0 cảnh báo.\n", "")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,9 +14,9 @@ from bot.paths import SCHEDULES_DIR
 from bot.plans.loader import load_workspace
 from bot.plans.model import MAX_BEFORE, MAX_OVERDUE, MAX_TEXT, MAX_TITLE, MAX_WORKING_DAYS
 from bot.schedules import REMINDER_POLICY_FILE, REPORTING_CYCLES_FILE, ScheduleError, load_schedule_defaults
+from tests.cli_support import run_nhacviec
 
 GOOD = Path(__file__).parent / "data" / "plans" / "good"
-NHACVIEC = Path(sys.executable).parent / "nhacviec"
 
 HEADER = """\
 issuer: UBND tỉnh Thanh Hóa
@@ -151,13 +149,12 @@ def test_the_default_policy_file_has_the_same_bounds(tmp_path: Path) -> None:
 
 
 def test_plans_check_refuses_overdue_max_100000_at_once(plans_dir: Path, tmp_path: Path) -> None:
-    """The issue's black-box case: a plan that made `plans sync` plan for minutes."""
+    """The issue's black-box case: a plan that made `plans sync` plan for minutes (the command
+    in-process, `tests/cli_support.py`: what a fresh process would see)."""
     (plans_dir / "kh.yaml").write_text(plan("  overdue_max: 100000\n"), encoding="utf-8")
     env = {**os.environ, "PLANS_DIR": str(plans_dir), "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "200"}
     started = time.monotonic()
-    result = subprocess.run(
-        [str(NHACVIEC), "plans", "check"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
-    )
+    result = run_nhacviec("plans", "check", env=env, cwd=tmp_path)
     assert time.monotonic() - started < 30
     assert result.returncode == 1
     assert "reminders.overdue_max: «100000» quá lớn: giá trị phải từ 50 trở xuống." in result.stdout

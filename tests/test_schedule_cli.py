@@ -1,4 +1,8 @@
-"""`nhacviec schedule` (and the rescheduling done by `nhacviec plans sync`) as real subprocesses."""
+"""`nhacviec schedule` (and the rescheduling done by `nhacviec plans sync`).
+
+`schedule` runs in-process (`tests/cli_support.py`: the environment, folder and caches of a fresh
+process, without its two seconds of imports); `plans sync` rescheduling a moved deadline runs as
+real subprocesses, one after another on one database, as a user runs them."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from bot.db.engine import make_engine
 from bot.db.models import ChatBinding, Occurrence, OccurrenceState, OutboxMessage, OutboxState, Task
+from tests.cli_support import CliResult, run_nhacviec
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +29,7 @@ PLAN = "kh-nhac-2026"
 REQUIRED = ("plan", "task", "due", "effective_due", "kind", "recipient", "send_at")
 
 
-def nhacviec(database: Path, plans: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def environment(database: Path, plans: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
@@ -34,9 +39,14 @@ def nhacviec(database: Path, plans: Path, *args: str) -> subprocess.CompletedPro
         "COLUMNS": "300",
     }
     env.pop("SCHEDULES_DIR", None)
+    return env
+
+
+def nhacviec(database: Path, plans: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`nhacviec ARGS` as a real process."""
     return subprocess.run(
         [str(NHACVIEC), *args],
-        env=env,
+        env=environment(database, plans),
         cwd=plans.parent,
         capture_output=True,
         text=True,
@@ -45,13 +55,18 @@ def nhacviec(database: Path, plans: Path, *args: str) -> subprocess.CompletedPro
     )
 
 
+def run(database: Path, plans: Path, *args: str) -> CliResult:
+    """`nhacviec ARGS` in-process, seeing what the process of `nhacviec()` would see."""
+    return run_nhacviec(*args, env=environment(database, plans), cwd=plans.parent)
+
+
 @pytest.fixture(scope="module")
 def synced_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file holding the fixture plan, loaded by the real `plans sync` once for the file."""
+    """A SQLite file holding the fixture plan, loaded by `plans sync` (in-process) once for the file."""
     folder = tmp_path_factory.mktemp("synced")
     plans = folder / "plans"
     shutil.copytree(PLANS, plans)
-    result = nhacviec(folder / "nhacviec.db", plans, "plans", "sync")
+    result = run(folder / "nhacviec.db", plans, "plans", "sync")
     assert result.returncode == 0, result.stderr
     assert "Lịch nhắc:" in result.stdout
     return folder
@@ -64,7 +79,7 @@ def synced(synced_once: Path, tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "nhacviec.db", tmp_path / "plans"
 
 
-def lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+def lines(result: CliResult) -> list[dict[str, object]]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -89,9 +104,7 @@ def test_json_preview_of_three_days(synced: tuple[Path, Path]) -> None:
     before = database.read_bytes()
 
     rows = lines(
-        nhacviec(
-            database, plans, "schedule", "--json", "--as-of", "2026-06-15", "--days", "3", "--plan", PLAN
-        )
+        run(database, plans, "schedule", "--json", "--as-of", "2026-06-15", "--days", "3", "--plan", PLAN)
     )
 
     assert [{key: row[key] for key in REQUIRED} for row in rows] == [
@@ -179,9 +192,7 @@ def test_registered_people_are_named_head_first_and_filtered_by_unit(synced: tup
     bind(database, "cv-a", "gd-a", "chanh-vp", "pct")
 
     rows = lines(
-        nhacviec(
-            database, plans, "schedule", "--json", "--as-of", "2026-07-02", "--days", "1", "--unit", "so-a"
-        )
+        run(database, plans, "schedule", "--json", "--as-of", "2026-07-02", "--days", "1", "--unit", "so-a")
     )
 
     task_1 = [(row["kind"], row["recipient"]) for row in rows if row["task"] == "1"]
@@ -190,9 +201,7 @@ def test_registered_people_are_named_head_first_and_filtered_by_unit(synced: tup
     assert task_1 == [("escalation", "pct"), ("escalation", "chanh-vp")]
     assert all(row["send_at"] == "2026-07-02T08:00:00+07:00" for row in rows)
     nags = lines(
-        nhacviec(
-            database, plans, "schedule", "--json", "--as-of", "2026-07-03", "--days", "1", "--unit", "so-a"
-        )
+        run(database, plans, "schedule", "--json", "--as-of", "2026-07-03", "--days", "1", "--unit", "so-a")
     )
     nags = [row for row in nags if row["task"] == "1"]
     assert [(row["kind"], row["step"], row["recipient"]) for row in nags] == [
@@ -206,39 +215,39 @@ def test_registered_people_are_named_head_first_and_filtered_by_unit(synced: tup
 
 def test_table_in_vietnamese_and_english(synced: tuple[Path, Path]) -> None:
     database, plans = synced
-    vi = nhacviec(database, plans, "schedule", "--as-of", "2026-06-17", "--days", "1")
+    vi = run(database, plans, "schedule", "--as-of", "2026-06-17", "--days", "1")
     assert vi.returncode == 0, vi.stderr
     assert "Lịch nhắc từ 17/06/2026 đến 17/06/2026" in vi.stdout
     assert "nhắc trước 3 ngày làm việc" in vi.stdout and "(so-b)" in vi.stdout
     assert "chưa ai của đơn vị đăng ký nhận tin" in vi.stdout
 
-    en = nhacviec(database, plans, "schedule", "--as-of", "2026-06-17", "--days", "1", "--lang", "en")
+    en = run(database, plans, "schedule", "--as-of", "2026-06-17", "--days", "1", "--lang", "en")
     assert en.returncode == 0, en.stderr
     assert "Reminders from 17/06/2026 to 17/06/2026" in en.stdout
     assert "reminder 3 working days before" in en.stdout and "Send at" in en.stdout
 
-    quiet = nhacviec(database, plans, "schedule", "--as-of", "2026-06-20", "--days", "1", "--lang", "en")
+    quiet = run(database, plans, "schedule", "--as-of", "2026-06-20", "--days", "1", "--lang", "en")
     assert quiet.returncode == 0 and "No reminders in the next 1 days" in quiet.stdout
 
 
 def test_errors_say_what_exists_and_what_to_run(synced: tuple[Path, Path], tmp_path: Path) -> None:
     database, plans = synced
-    plan = nhacviec(database, plans, "schedule", "--plan", "kh-khong-co")
+    plan = run(database, plans, "schedule", "--plan", "kh-khong-co")
     assert plan.returncode == 1
     assert "Không có kế hoạch «kh-khong-co»" in plan.stderr and PLAN in plan.stderr
 
-    unit = nhacviec(database, plans, "schedule", "--unit", "so-z", "--lang", "en")
+    unit = run(database, plans, "schedule", "--unit", "so-z", "--lang", "en")
     assert unit.returncode == 1
     assert "There is no unit «so-z»" in unit.stderr and "so-a, so-b, ubnd, vp" in unit.stderr
 
-    days = nhacviec(database, plans, "schedule", "--days", "0")
+    days = run(database, plans, "schedule", "--days", "0")
     assert days.returncode == 2 and "--days 0 không hợp lệ" in days.stderr
-    as_of = nhacviec(database, plans, "schedule", "--as-of", "31/06/2026", "--lang", "en")
+    as_of = run(database, plans, "schedule", "--as-of", "31/06/2026", "--lang", "en")
     assert as_of.returncode == 2 and "--as-of «31/06/2026» is not a date" in as_of.stderr
 
     missing = tmp_path / "empty" / "nhacviec.db"
     missing.parent.mkdir()
-    empty = nhacviec(missing, plans, "schedule")
+    empty = run(missing, plans, "schedule")
     assert empty.returncode == 1
     assert "chưa có kế hoạch nào" in empty.stderr and "nhacviec plans sync" in empty.stderr
     assert not missing.exists()  # the preview did not create the file

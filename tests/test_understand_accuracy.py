@@ -24,6 +24,7 @@ import pytest
 from bot.understand import WORKDAY_START, understand_reply
 from bot.understand.view import KEYS, as_record
 from bot.workcal import WorkCalendar
+from tests.cli_support import run_nhacviec
 from tests.fakes.processes import NHACVIEC
 
 LABELLED = Path(__file__).parent / "data" / "replies_labelled.tsv"
@@ -205,25 +206,15 @@ def test_the_command_line_prints_the_same_records_with_exactly_the_keys(tmp_path
 
 
 def test_the_command_line_says_what_it_read_in_words(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*NHACVIEC, "understand", "--today", "2026-11-19T15:00", "để thứ Hai 8h nhắc lại", "xong"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env=ENV,
+    """In-process (`tests/cli_support.py`: what a fresh process would see); the JSON test above
+    runs the real process."""
+    result = run_nhacviec(
+        "understand", "--today", "2026-11-19T15:00", "để thứ Hai 8h nhắc lại", "xong", env=ENV, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "để thứ Hai 8h nhắc lại → nhắc lại lúc 08:00 thứ Hai, 23/11/2026",
         "xong → hoàn thành",
     ]
-    wrong = subprocess.run(
-        [*NHACVIEC, "understand", "--today", "19/11/2026", "xong"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env=ENV,
-    )
+    wrong = run_nhacviec("understand", "--today", "19/11/2026", "xong", env=ENV, cwd=tmp_path)
     assert wrong.returncode == 2 and "YYYY-MM-DD" in wrong.stderr

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
-from web_support import NOW, Served, seeded_database, serve, sign_in, web_login
+from web_support import NOW, Served, seeded_database, serve, sign_in, web_login, web_login_in_process
 
 from bot.clock import SimulatedClock
 from bot.db.models import Person, Task, WebLink, WebSession
@@ -238,9 +238,9 @@ def test_english_for_a_person_who_reads_english(served: Served, tmp_path: Path) 
 
 
 def test_the_web_login_command_explains_mistakes(served: Served, tmp_path: Path) -> None:
-    unknown = web_login(served.database_url, "nobody", served.url, folder=tmp_path)
+    unknown = web_login_in_process(served.database_url, "nobody", served.url, folder=tmp_path)
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
-    bad = web_login(served.database_url, "chanh-vp", "ftp://x", folder=tmp_path)
+    bad = web_login_in_process(served.database_url, "chanh-vp", "ftp://x", folder=tmp_path)
     assert bad.returncode == 2 and "--base-url" in bad.stderr
 
 

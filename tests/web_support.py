@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.server import WebServer
 from bot.workcal import WorkCalendar
+from tests.cli_support import CliResult, run_nhacviec
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,19 +122,31 @@ def serve(
         loop.close()
 
 
+def _web_login_env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "300"}
+
+
 def web_login(
     database_url: str, person: str, base_url: str, *extra: str, folder: Path
 ) -> subprocess.CompletedProcess[str]:
-    """`nhacviec web-login PERSON --base-url URL`, as a user runs it."""
-    env = {**os.environ, "DATABASE_URL": database_url, "NHACVIEC_LANGUAGE": "vi", "COLUMNS": "300"}
+    """`nhacviec web-login PERSON --base-url URL`, as a user runs it (a real process)."""
     return subprocess.run(
         [str(NHACVIEC), "web-login", person, "--base-url", base_url, *extra],
         capture_output=True,
         text=True,
         cwd=folder,
-        env=env,
+        env=_web_login_env(database_url),
         timeout=60,
         check=False,
+    )
+
+
+def web_login_in_process(
+    database_url: str, person: str, base_url: str, *extra: str, folder: Path
+) -> CliResult:
+    """The same command in-process (`tests/cli_support.py`: what a fresh process would see)."""
+    return run_nhacviec(
+        "web-login", person, "--base-url", base_url, *extra, env=_web_login_env(database_url), cwd=folder
     )
 
 

@@ -30,8 +30,9 @@ from bot.db.messages import (
     render,
 )
 from bot.db.migrate import ensure_schema
-from bot.plans.loader import load_workspace
+from bot.plans.loader import load_workspace, workspace_files
 from bot.plans.sync import Counts, SyncError, SyncReport, sync_workspace
+from bot.plans.unchanged import find_unchanged, stored_plans
 from bot.reminders.materialize import materialize, schedule_line
 
 
@@ -49,19 +50,22 @@ def sync_command(
     """
     language = resolve_lang(lang)
     settings = cli_settings()
-    workspace = load_workspace(paths or [settings.plans_dir], lang=language)
+    root = cli_root(language)
+    targets = paths or [settings.plans_dir]
+    url = settings.database_url
+    engine = open_database(url, language)
+    with database_errors(url, language):
+        stored = stored_plans(engine)
+    unchanged = find_unchanged(workspace_files(targets, lang=language), root.calendar, stored)
+    workspace = load_workspace(targets, lang=language, skip=unchanged.skip)
     if workspace.errors:
         for problem in workspace.errors:
             err.print(escape(problem.format()))
         fail(render(language, PLAN_ERRORS, count=len(workspace.errors)), code=1)
-    if not workspace.plans:
-        shown = ", ".join(str(path) for path in paths or [settings.plans_dir])
+    if not workspace.plans and not workspace.skipped:
+        shown = ", ".join(str(path) for path in targets)
         fail(render(language, NO_PLANS, paths=shown), code=1)
 
-    root = cli_root(language)
-
-    url = settings.database_url
-    engine = open_database(url, language)
     with database_errors(url, language):
         ensure_schema(engine)
         try:
@@ -74,6 +78,7 @@ def sync_command(
                     archive_missing_plans=not paths,
                     calendar=root.calendar,
                     lang=language,
+                    fingerprints=unchanged.fingerprints,
                 )
                 # Same transaction: a re-synced plan never lives with its old reminders.
                 schedule = materialize(
@@ -83,14 +88,16 @@ def sync_command(
                     defaults=root.defaults,
                     tz=settings.tz,
                     horizon_months=settings.horizon_months,
-                    plan_ids=list(workspace.plans) if paths else None,
+                    plan_ids=[*workspace.plans, *workspace.skipped] if paths else None,
+                    unless_current=True,
                 )
         except SyncError as exc:
             fail("\n".join(exc.messages), code=1)
     out.print(render(language, SYNC_SUMMARY, url=errors.safe_url(url)))
-    if workspace.warnings:
+    warnings = len(workspace.warnings) + unchanged.warnings
+    if warnings:
         # Every warning is shown by `plans check`; a sync only says that there are some.
-        err.print(f"[yellow]{escape(render(language, PLAN_WARNINGS, count=len(workspace.warnings)))}[/]")
+        err.print(f"[yellow]{escape(render(language, PLAN_WARNINGS, count=warnings))}[/]")
     for line in summary_lines(report, language):
         out.print(line)
     if schedule.changed:

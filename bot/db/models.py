@@ -112,6 +112,12 @@ class Plan(Tracked, table=True):
     source: str | None = None
     monitor_unit_id: str | None = Field(default=None, foreign_key="units.id", index=True)
     reminders: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    fingerprint: str | None = None
+    """What the plan's rows were last synced from (`bot.plans.unchanged`): the file, its path, the
+    directory, the calendar and the code that reads them. A sync skips a file whose fingerprint
+    is the same."""
+    warnings: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """How many warnings the file had when it was synced (a skipped file is still counted)."""
 
 
 class PlanDigestRecipient(SQLModel, table=True):
@@ -439,6 +445,19 @@ class BudgetNotice(SQLModel, table=True):
     level: str
     """What is being dropped: `progress` or `before`."""
     noticed_at: dt.datetime = _moment(nullable=False)
+
+
+class MaterializeMark(SQLModel, table=True):
+    """The inputs of the last full pass of `bot.reminders.materialize` (`bot.reminders.marks`):
+    a pass on the same day with the same inputs would add nothing, so it is skipped."""
+
+    __tablename__ = "materialize_marks"
+
+    scope: str = Field(primary_key=True)
+    """`all`: the pass over every active plan (the only one marked)."""
+    inputs: str
+    """SHA-256 of the day, the settings, the calendar, the code and the rows the pass reads."""
+    at: dt.datetime = _moment(nullable=False)
 
 
 # --- People in chat: bindings and invites (channels) ------------------------------------------

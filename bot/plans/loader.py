@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -35,11 +35,13 @@ __all__ = [
     "LoadedPlan",
     "Problem",
     "Workspace",
+    "WorkspaceFiles",
     "find_unit",
     "load_directory",
     "load_model_file",
     "load_workspace",
     "plan_files",
+    "workspace_files",
 ]
 
 Severity = Literal["error", "warning"]
@@ -99,6 +101,8 @@ class Workspace:
     directory: Directory
     plans: dict[str, LoadedPlan]
     problems: list[Problem] = field(default_factory=list)
+    skipped: dict[str, Path] = field(default_factory=dict)
+    """Plan id → file, for the files `load_workspace` was told to skip (not read, not checked)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -456,10 +460,19 @@ def _dedupe(paths: Iterable[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def load_workspace(
+@dataclass(frozen=True)
+class WorkspaceFiles:
+    """The files `paths` name: plan files, the directory's files, and paths that do not exist."""
+
+    plans: list[Path]
+    directory: list[Path]
+    problems: list[Problem]
+
+
+def workspace_files(
     paths: Sequence[Path], *, lang: str = "vi", directory_dir: Path | None = None
-) -> Workspace:
-    """Plans and the directory they use; see `plan_files` for what `paths` may name."""
+) -> WorkspaceFiles:
+    """See `plan_files` for what `paths` may name; `directory_dir` overrides where the directory is."""
     files, directories, missing = plan_files(paths)
     problems = [_whole(p.path, p.code, msg.render(lang, msg.NOT_FOUND)) for p in missing]
     if directory_dir is not None:
@@ -470,16 +483,33 @@ def load_workspace(
             directory_files += _yaml_files(folder)
         elif files or directory_dir is not None:
             problems.append(_whole(folder, "no-directory", msg.render(lang, msg.NO_DIRECTORY)))
-    directory, directory_problems = _load_directory_files(_dedupe(directory_files), lang)
+    return WorkspaceFiles(_dedupe(files), _dedupe(directory_files), problems)
+
+
+def load_workspace(
+    paths: Sequence[Path],
+    *,
+    lang: str = "vi",
+    directory_dir: Path | None = None,
+    skip: Collection[Path] = (),
+) -> Workspace:
+    """Plans and the directory they use; see `plan_files` for what `paths` may name.
+
+    Plan files in `skip` (resolved paths) are not read: they are known unchanged since their
+    last sync (`bot.plans.unchanged`), and listed in `Workspace.skipped`."""
+    files = workspace_files(paths, lang=lang, directory_dir=directory_dir)
+    problems = list(files.problems)
+    directory, directory_problems = _load_directory_files(files.directory, lang)
     problems += directory_problems
     units = UnitIndex(directory.units)
     people = PersonIndex(directory.people)
     plans: dict[str, LoadedPlan] = {}
+    skipped: dict[str, Path] = {}
     first_path: dict[str, Path] = {}
-    for path in _dedupe(files):
-        loaded, plan_problems = load_plan(path, units, people, lang)
-        problems += plan_problems
+    for path in files.plans:
         if path.stem in first_path:
+            if path.resolve() not in skip:
+                problems += load_plan(path, units, people, lang)[1]
             problems.append(
                 _whole(
                     path,
@@ -489,10 +519,15 @@ def load_workspace(
             )
             continue
         first_path[path.stem] = path
+        if path.resolve() in skip:
+            skipped[path.stem] = path
+            continue
+        loaded, plan_problems = load_plan(path, units, people, lang)
+        problems += plan_problems
         if loaded is not None:
             plans[loaded.id] = loaded
     problems.sort(key=lambda p: p.sort_key)
-    return Workspace(directory, plans, problems)
+    return Workspace(directory, plans, problems, skipped)
 
 
 def load_model_file(path: Path, model: type[M], *, lang: str = "vi") -> tuple[M | None, list[Problem]]:

@@ -41,6 +41,11 @@ class LoadedPlanLike(Protocol):
     def plan(self) -> model.Plan: ...
 
 
+class ProblemLike(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
 class WorkspaceLike(Protocol):
     """What the sync needs of `bot.plans.loader.Workspace` (unit references already resolved)."""
 
@@ -49,7 +54,11 @@ class WorkspaceLike(Protocol):
     @property
     def plans(self) -> Mapping[str, LoadedPlanLike]: ...
     @property
+    def skipped(self) -> Mapping[str, Path]: ...
+    @property
     def errors(self) -> Sequence[object]: ...
+    @property
+    def warnings(self) -> Sequence[ProblemLike]: ...
 
 
 @dataclass
@@ -102,12 +111,17 @@ def sync_workspace(
     archive_missing_plans: bool = False,
     calendar: WorkCalendar,
     lang: str = "vi",
+    fingerprints: Mapping[str, str] | None = None,
 ) -> SyncReport:
     """Upsert the directory and every plan of `workspace`; see the module docstring.
 
     `archive_missing_plans`: the workspace is every plan there is (a sync of the whole plans
     folder), so plans in the database but not in it are archived with their tasks. A sync of a
     few files leaves the other plans alone.
+
+    `fingerprints` (plan id → `bot.plans.unchanged.file_fingerprint`) are stored with the plans,
+    so the next sync can skip their files. The plans the workspace skipped are left as they are
+    and counted as unchanged.
     """
     if workspace.errors:
         raise ValueError("a workspace with errors must never be synced")
@@ -118,9 +132,14 @@ def sync_workspace(
         raise SyncError(problems)
     syncer = _Syncer(session, now, calendar)
     syncer.directory(workspace.directory)
-    syncer.plans(sorted(workspace.plans.values(), key=lambda loaded: loaded.id))
+    warnings: dict[Path, int] = defaultdict(int)
+    for warning in workspace.warnings:
+        warnings[warning.path] += 1
+    loaded = sorted(workspace.plans.values(), key=lambda plan: plan.id)
+    syncer.plans(loaded, fingerprints or {}, {plan.id: warnings[plan.path] for plan in loaded})
+    syncer.count_skipped(sorted(workspace.skipped))
     if archive_missing_plans:
-        syncer.archive_plans_except({loaded.id for loaded in workspace.plans.values()})
+        syncer.archive_plans_except(set(workspace.plans) | set(workspace.skipped))
     session.flush()
     return syncer.report
 
@@ -218,7 +237,9 @@ class _Syncer:
 
     # Plans -------------------------------------------------------------------------------------
 
-    def plans(self, plans: Sequence[LoadedPlanLike]) -> None:
+    def plans(
+        self, plans: Sequence[LoadedPlanLike], fingerprints: Mapping[str, str], warnings: Mapping[str, int]
+    ) -> None:
         """The plan rows and their digest recipients (a few hundred: the ORM), then their items
         (tens of thousands: in bulk, `bot.plans.sync_items`)."""
         ids = [loaded.id for loaded in plans]
@@ -246,9 +267,11 @@ class _Syncer:
                 "monitor_unit_id": plan.monitor,
                 "reminders": _policy(plan.reminders),
             }
-            rows[loaded.id], outcomes[loaded.id] = self._upsert(
-                rows.get(loaded.id), db.Plan, {"id": loaded.id}, values
-            )
+            row, outcomes[loaded.id] = self._upsert(rows.get(loaded.id), db.Plan, {"id": loaded.id}, values)
+            # Bookkeeping, not content: a new fingerprint alone (new code) is no change to report.
+            row.fingerprint = fingerprints.get(loaded.id)
+            row.warnings = warnings.get(loaded.id, 0)
+            rows[loaded.id] = row
         self.session.flush()  # the plan rows first: the recipients and items point at them
         for loaded in plans:
             if self._recipients(loaded.id, recipients[loaded.id], set(loaded.plan.digest_to)):
@@ -261,6 +284,22 @@ class _Syncer:
         self.report.tasks.add(writer.tasks(items))
         self.report.targets.add(writer.targets(items))
         self.report.reporting.add(writer.reporting(items))
+
+    def count_skipped(self, plan_ids: Sequence[str]) -> None:
+        """Plans whose files were not read (unchanged since their last sync): their active items
+        count as unchanged, as they would have had the files been compared."""
+        self.report.plans.unchanged += len(plan_ids)
+        for model_class, counts in (
+            (db.Task, self.report.tasks),
+            (db.Target, self.report.targets),
+            (db.ReportingObligation, self.report.reporting),
+        ):
+            table: sa.Table = getattr(model_class, "__table__")  # noqa: B009 (SQLModel does not type it)
+            for chunk in _chunks(plan_ids):
+                query = sa.select(sa.func.count()).where(
+                    table.c.plan_id.in_(chunk), table.c.archived_at.is_(None)
+                )
+                counts.unchanged += self.session.execute(query).scalar_one()
 
     def archive_plans_except(self, plan_ids: set[str]) -> None:
         stale = self.session.exec(

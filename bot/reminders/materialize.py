@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from sqlmodel import Session
 
 from bot.db import models as db
 from bot.db.models import OccurrenceKind, OccurrenceState
+from bot.reminders import marks
 from bot.reminders.messages import SYNC_SCHEDULE, render
 from bot.reminders.planning import OccurrenceSpec, PlannedMessage, Planner, load_unit_overrides
 from bot.reminders.reasons import CloseReason, due_changed
@@ -138,8 +140,20 @@ def materialize(
     tz: ZoneInfo,
     horizon_months: int,
     plan_ids: Iterable[str] | None = None,
+    unless_current: bool = False,
 ) -> MaterializeReport:
-    """Bring occurrences and outbox rows in line with the plans as of `now`; does not commit."""
+    """Bring occurrences and outbox rows in line with the plans as of `now`; does not commit.
+
+    A pass over every plan (no `plan_ids`) is recorded (`bot.reminders.marks`); with
+    `unless_current` it is skipped when the last one had the same inputs on the same day, since
+    it would add nothing."""
+    full = plan_ids is None
+    if full:
+        inputs = partial(
+            marks.inputs, session, calendar=calendar, defaults=defaults, tz=tz, horizon_months=horizon_months
+        )
+        if unless_current and marks.is_current(session, now, inputs(now)):
+            return MaterializeReport()
     planner = build_planner(
         session,
         now,
@@ -155,6 +169,8 @@ def materialize(
     for batch in chunked(subjects, SUBJECTS_PER_BATCH):
         _materialize_batch(session, planner, batch, now, report)
     session.flush()
+    if full:
+        marks.record(session, now, inputs(now))
     return report
 
 
@@ -167,9 +183,16 @@ def extend_horizon(
     tz: ZoneInfo,
     horizon_months: int,
 ) -> MaterializeReport:
-    """The engine's daily job: the horizon moves one day on, late registrations get their rows."""
+    """The engine's daily job (and its start): the horizon moves one day on, late registrations
+    get their rows; nothing to do when nothing changed since the last pass of the day."""
     return materialize(
-        session, now, calendar=calendar, defaults=defaults, tz=tz, horizon_months=horizon_months
+        session,
+        now,
+        calendar=calendar,
+        defaults=defaults,
+        tz=tz,
+        horizon_months=horizon_months,
+        unless_current=True,
     )
 
 

@@ -14,8 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+import holidays
 from holidays import country_holidays
 
+from bot.fingerprint import digest
 from bot.workcal.overrides import load_overrides
 
 HOLIDAY_FILE_NAME = "holidays.yaml"
@@ -81,6 +83,17 @@ class WorkCalendar:
 
         `lang` is the language of the error message if the file is wrong."""
         return cls.from_file(schedules_dir / HOLIDAY_FILE_NAME, lang)
+
+    def fingerprint(self) -> str:
+        """What the calendar is made of: the admin's overrides and the `holidays` package's
+        version (its lunar holidays), for results computed on it that are stored
+        (`bot.fingerprint`)."""
+        overrides = [
+            f"{kind}:{day.isoformat()}"
+            for kind, days in (("off", self._extra_days_off), ("working", self._extra_working_days))
+            for day in sorted(days)
+        ]
+        return digest([f"holidays {getattr(holidays, '__version__', '')}", *overrides])
 
     def _year(self, year: int) -> _Year:
         table = self._years.get(year)
