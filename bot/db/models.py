@@ -149,6 +149,9 @@ class DeadlineColumns(SQLModel):
     recurrence_weekday: int | None = None
     """0 = Monday … 6 = Sunday."""
     recurrence_window_start: int | None = None
+    recurrence_exceptions: str | None = None
+    """Months with a due day of their own, `month:day` comma-separated (`12:4`: the annual report
+    of a rule whose other periods are due on the 9th is due on 4 December); NULL = none."""
 
 
 class Task(DeadlineColumns, Tracked, table=True):

@@ -59,6 +59,18 @@ class Recurrence:
     Hai là ngày cuối tháng` → ((2, LAST_DAY),); `báo cáo 6 tháng trước ngày 10/6, báo cáo năm
     trước ngày 5/12` → day 9, months (6, 12), exceptions ((12, 4),)."""
 
+    def exceptions_text(self) -> str | None:
+        """`exceptions` as one column's text, `12:4,2:-1`; None when there are none."""
+        return ",".join(f"{month}:{day}" for month, day in self.exceptions) or None
+
+    @staticmethod
+    def exceptions_from(text: str | None) -> tuple[tuple[int, int], ...]:
+        """What `exceptions_text` wrote."""
+        if not text:
+            return ()
+        pairs = (part.split(":") for part in text.split(","))
+        return tuple((int(month), int(day)) for month, day in pairs)
+
     @property
     def has_dates(self) -> bool:
         """Whether the text fixes concrete dates (else only the frequency is known)."""

@@ -104,6 +104,7 @@ class Deadlines:
             ),
             "recurrence_weekday": recurrence.weekday if recurrence else None,
             "recurrence_window_start": recurrence.window_start if recurrence else None,
+            "recurrence_exceptions": recurrence.exceptions_text() if recurrence else None,
         }
 
 

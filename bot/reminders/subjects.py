@@ -61,12 +61,24 @@ class PlanInfo:
 
 
 def recurrence_of(
-    freq: Freq | None, day: int | None, months: str | None, weekday: int | None, window_start: int | None
+    freq: Freq | None,
+    day: int | None,
+    months: str | None,
+    weekday: int | None,
+    window_start: int | None,
+    exceptions: str | None,
 ) -> Recurrence | None:
     if freq is None:
         return None
     month_tuple = tuple(int(part) for part in months.split(",")) if months else None
-    return Recurrence(freq=freq, day=day, months=month_tuple, weekday=weekday, window_start=window_start)
+    return Recurrence(
+        freq=freq,
+        day=day,
+        months=month_tuple,
+        weekday=weekday,
+        window_start=window_start,
+        exceptions=Recurrence.exceptions_from(exceptions),
+    )
 
 
 def policy_override(data: dict[str, Any] | None) -> ReminderPolicyOverride | None:
@@ -99,6 +111,7 @@ def _plan_cycles(session: Session, plan_ids: list[str]) -> dict[str, Recurrence]
             reports.c.recurrence_months,
             reports.c.recurrence_weekday,
             reports.c.recurrence_window_start,
+            reports.c.recurrence_exceptions,
         )
         .where(
             reports.c.archived_at.is_(None),
@@ -125,6 +138,7 @@ def _deadline_columns(rows: sa.Table) -> list[sa.ColumnElement[Any]]:
         rows.c.recurrence_months,
         rows.c.recurrence_weekday,
         rows.c.recurrence_window_start,
+        rows.c.recurrence_exceptions,
     ]
 
 
@@ -184,7 +198,7 @@ def load_subjects(session: Session, plan_ids: list[str], *, task_id: int | None 
                 row.deadline_kind,
                 row.due,
                 row.due_time,
-                recurrence_of(*row[-5:]),
+                recurrence_of(*row[-6:]),
                 done=row.status == db.TaskStatus.DONE,
                 status_at=row.status_at,
             )
@@ -213,7 +227,7 @@ def load_subjects(session: Session, plan_ids: list[str], *, task_id: int | None 
                 row.deadline_kind,
                 row.due,
                 row.due_time,
-                recurrence_of(*row[-5:]),
+                recurrence_of(*row[-6:]),
             )
         )
 

@@ -1,5 +1,6 @@
 """What makes a sync with nothing new fast: each plan's fingerprint and warning count (plans), the
-inputs of the last full reminder pass (materialize_marks).
+inputs of the last full reminder pass (materialize_marks). And the months of a repeating deadline
+that have a due day of their own (tasks, reporting_obligations), which were not stored.
 
 Revision ID: 0007
 Revises: 0006
@@ -22,6 +23,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('fingerprint', sa.String(), nullable=True))
         batch_op.add_column(sa.Column('warnings', sa.Integer(), server_default='0', nullable=False))
 
+    for table in ('tasks', 'reporting_obligations'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('recurrence_exceptions', sa.String(), nullable=True))
+
     op.create_table('materialize_marks',
     sa.Column('scope', sa.String(), nullable=False),
     sa.Column('inputs', sa.String(), nullable=False),
@@ -32,6 +37,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('materialize_marks')
+    for table in ('tasks', 'reporting_obligations'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('recurrence_exceptions')
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.drop_column('warnings')
         batch_op.drop_column('fingerprint')
