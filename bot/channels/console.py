@@ -43,6 +43,12 @@ class ConsoleChannel:
         title = f"→ {name} ({chat_id})" if name else f"→ {chat_id}"
         return f"{title} ★" if chat_id == self.speaker else title
 
+    def _frame(self, text: str, chat_id: str) -> None:
+        # Operator notes are soft-wrapped by the terminal, but a frame must wrap its own lines:
+        # soft-wrapped, a long line is cut at the frame's edge and the rest of the message is lost.
+        frame = Panel(text, title=self._title(chat_id), title_align="left", expand=False)
+        self._console.print(frame, markup=False, soft_wrap=False)
+
     async def start(self) -> None:
         return None
 
@@ -51,9 +57,7 @@ class ConsoleChannel:
         if message.parse_mode is ParseMode.HTML:
             text = html.unescape(_TAG.sub("", text))
         message_id = str(next(self._ids))
-        self._console.print(
-            Panel(text, title=self._title(chat_id), title_align="left", expand=False), markup=False
-        )
+        self._frame(text, chat_id)
         return SentMessage(message_id)
 
     async def send_file(self, chat_id: str, file: OutgoingFile) -> SentMessage:
@@ -61,9 +65,7 @@ class ConsoleChannel:
         message_id = str(next(self._ids))
         size = f"{len(file.data) / 1024:.0f} KB" if len(file.data) >= 1024 else f"{len(file.data)} B"
         line = f"[{file.kind}: {file.name}, {size}]" + (f" {file.caption}" if file.caption else "")
-        self._console.print(
-            Panel(line, title=self._title(chat_id), title_align="left", expand=False), markup=False
-        )
+        self._frame(line, chat_id)
         return SentMessage(message_id)
 
     async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
