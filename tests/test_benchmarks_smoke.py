@@ -61,6 +61,10 @@ def test_schedule() -> None:
     output = run("schedule.py", "--tasks", "60", "--apscheduler-tasks", "20", *databases())
     each_database(output, r"ratio \(reminders/s\): nhacviec is [\d.]+× faster")
     each_database(output, r"second run \(idempotency\): 0 occurrences, 0 reminders added")
+    if POSTGRES_URL:
+        assert re.search(r"PostgreSQL alone, no client: .* with its foreign keys \([\d,]+ rows/s", output), (
+            output
+        )
 
 
 def test_digest() -> None:
