@@ -16,6 +16,7 @@ from bot.digest.compose import compose_digest
 from bot.digest.schedule import (
     DigestSchedule,
     DigestScheduleError,
+    due_digests,
     enqueue_digests,
     load_digest_schedule,
     previous_digest_at,
@@ -189,3 +190,29 @@ def test_the_engine_job_queues_each_digest_once(seeded: Engine) -> None:
     assert (job.id, dict(job.cron)) == ("digests", {"minute": "*"})
     assert job.run(FRIDAY_1500 + dt.timedelta(minutes=1)) == 2
     assert run_digest_job(seeded, root, FRIDAY_1500 + dt.timedelta(minutes=2)) == 0
+
+
+def test_two_processes_enqueueing_at_once_each_count_only_their_own(seeded: Engine) -> None:
+    """The second process finds the first's rows at its INSERT (ON CONFLICT DO NOTHING): it must
+    say it queued nothing, not count them (an INSERT's rowcount is -1 on PostgreSQL)."""
+    import threading
+
+    schedule = DigestSchedule()
+    now = FRIDAY_1500 + dt.timedelta(minutes=2)
+    second: list[list[object]] = []
+    with Session(seeded) as first_session, first_session.begin():
+        first = enqueue_digests(first_session, now, schedule=schedule, tz=TZ)
+        with Session(seeded) as other:
+            # The other process has already decided what is due (its snapshot predates the commit).
+            assert len(list(due_digests(other, now, schedule=schedule, tz=TZ))) == 2
+            other.rollback()
+
+        def other_process() -> None:
+            with Session(seeded) as session, session.begin():
+                second.append(list(enqueue_digests(session, now, schedule=schedule, tz=TZ)))
+
+        thread = threading.Thread(target=other_process)
+        thread.start()
+        thread.join(timeout=1.0)  # it waits for our rows (PostgreSQL) or our write lock (SQLite)
+    thread.join(timeout=30)
+    assert len(first) == 2 and second == [[]]

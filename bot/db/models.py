@@ -362,6 +362,9 @@ class OutboxKind(StrEnum):
     ESCALATION = "escalation"
     PROGRESS = "progress"
     DIGEST = "digest"
+    NOTICE = "notice"
+    """A message to the office's admin from the bot itself (a channel's message budget ran low),
+    its text in the payload; no occurrence."""
 
 
 class OutboxState(StrEnum):

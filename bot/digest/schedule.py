@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot import paths
@@ -36,6 +35,7 @@ from bot.db.models import (
     PlanDigestRecipient,
 )
 from bot.db.roles import Role
+from bot.db.upsert import insert_for
 from bot.digest import messages as msg
 from bot.i18n import N_
 from bot.plans.loader import load_model_file
@@ -220,9 +220,11 @@ def enqueue_digests(
             "created_at": now,
             "updated_at": now,
         }
-        statement = _insert(connection.dialect.name, box).values(**values)
+        statement = insert_for(connection.dialect.name, box).values(**values)
         statement = statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
-        if connection.execute(statement).rowcount:
+        # RETURNING, not rowcount: an INSERT's rowcount is -1 on PostgreSQL (SQLAlchemy 2.1), which
+        # counted a digest another process had queued as this one's.
+        if connection.execute(statement.returning(box.c.id)).first() is not None:
             inserted.append(due)
     return inserted
 
@@ -244,15 +246,6 @@ def _rendered(
         "plain": render_digest(digest, lang=person.language, tz=tz, fmt=Format.TEXT, templates=templates),
         "parse_mode": "html",
     }
-
-
-def _insert(dialect: str, table: sa.Table) -> Any:
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    # Unreachable from the commands: another database is refused before any work.
-    raise ValueError(f"digests need SQLite or PostgreSQL, not {dialect}")
 
 
 def previous_digest_at(session: Session, person_id: str, before: dt.datetime) -> dt.datetime | None:

@@ -26,6 +26,7 @@ Guarantees:
   that says what each number stands for. The duplicate above is then one check-in. Rows that fall
   due after the day's check-in wait for the next working day's slot unless due today or overdue;
   near a channel's monthly budget (`budget.py`) progress nudges, then "before" rows are
-  cancelled with the reason, and the admin is told once.
+  cancelled with the reason, and the admin is told once per channel, level and month: in the
+  log, and in chat by a `notice` row queued with the record (`notice.py`), never dropped itself.
 - Nothing is ever deleted.
 """

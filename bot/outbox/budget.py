@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.db.models import BudgetNotice, Checkin, OutboxKind, OutboxState
+from bot.db.upsert import insert_for
 from bot.outbox.rows import outbox, table_of
 
 PROGRESS_SHARE = 0.8
@@ -48,6 +49,8 @@ class Usage:
         return None
 
     def drops(self, kind: OutboxKind) -> bool:
+        """Only progress nudges and "before" reminders are ever dropped; due and overdue items,
+        escalations, digests and the budget notice itself always go."""
         level = self.level
         if level is None:
             return False
@@ -78,30 +81,32 @@ def usage(engine: Engine, channel: str, budget: int, now: dt.datetime, tz: ZoneI
     return Usage(channel, period, int(sent), budget)
 
 
+def budget_setting(channel: str) -> str:
+    """The setting that holds `channel`'s budget, as the admin writes it in `.env`."""
+    return f"{channel.upper()}_MONTHLY_MESSAGE_BUDGET"
+
+
 def first_notice(engine: Engine, used: Usage, now: dt.datetime) -> bool:
     """Record that the admin is told about `used.level` this month; True only for the first
     process to record it (the notice is given once, whatever the number of processes)."""
+    with engine.begin() as connection:
+        return record_notice(connection, used, now)
+
+
+def record_notice(connection: sa.Connection, used: Usage, now: dt.datetime) -> bool:
+    """`first_notice` inside the caller's transaction, so that what the notice sets off (its
+    chat messages, `bot.outbox.notice`) commits with the record or not at all."""
     level = used.level
     if level is None:
         return False
     notices = table_of(BudgetNotice)
-    with engine.begin() as connection:
-        exists = connection.execute(
-            sa.select(notices.c.id).where(
-                notices.c.channel == used.channel,
-                notices.c.period == used.period,
-                notices.c.level == level.value,
-            )
-        ).first()
-        if exists is not None:
-            return False
-        try:
-            with connection.begin_nested():
-                connection.execute(
-                    sa.insert(notices).values(
-                        channel=used.channel, period=used.period, level=level.value, noticed_at=now
-                    )
-                )
-        except sa.exc.IntegrityError:
-            return False  # another process told the admin first
-    return True
+    # ON CONFLICT, not a savepoint: pysqlite opens no transaction before a SAVEPOINT, so its
+    # RELEASE would commit the record apart from the rest. A second process waits for the
+    # first's commit, then inserts nothing.
+    statement = (
+        insert_for(connection.dialect.name, notices)
+        .values(channel=used.channel, period=used.period, level=level.value, noticed_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "period", "level"])
+        .returning(notices.c.id)  # psycopg's rowcount is -1 here
+    )
+    return connection.execute(statement).first() is not None

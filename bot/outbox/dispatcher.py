@@ -35,7 +35,7 @@ from bot.db.reconnect import DatabaseUnavailable, Reconnecting
 from bot.digest.files import digest_files
 from bot.outbox import claim as store
 from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
-from bot.outbox.budget import Level, first_notice
+from bot.outbox.budget import Level, budget_setting
 from bot.outbox.budget import usage as budget_usage
 from bot.outbox.checkin import Detail, Part, checkin_record, items_of, part_of, render_checkin
 from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
@@ -52,6 +52,7 @@ from bot.outbox.messages import (
     UNEXPECTED,
 )
 from bot.outbox.messages import render as render_outbox
+from bot.outbox.notice import sending_channels, tell_admins
 from bot.outbox.ratelimit import FloodControl, FloodGate, RateLimits
 from bot.outbox.render import render_reminder
 from bot.outbox.rows import table_of
@@ -163,8 +164,8 @@ class Dispatcher:
         self.budgets = {name: value for name, value in (budgets or {}).items() if value}
         """Channel → messages a month (`ZALO_MONTHLY_MESSAGE_BUDGET`…); absent: no budget."""
         self._on_notice = on_notice
-        """Where the admin is told that the budget made the bot drop reminders (`nhacviec run`'s
-        output); always logged too."""
+        """Where the operator is told that the budget made the bot drop reminders (`nhacviec run`'s
+        output); always logged too. The admins are told in chat (`bot.outbox.notice`)."""
         self.lang = lang
         self.channels = dict(channels)
         self.calendar = calendar
@@ -334,7 +335,11 @@ class Dispatcher:
         except DatabaseUnavailable:
             log.warning("%d rows left to their lease: the database is unreachable", len(live))
             return
-        if len(live) == 1 and (self.detail is Detail.FULL or self._settled_alone(*live[0])):
+        if len(live) == 1 and (
+            self.detail is Detail.FULL
+            or live[0][1].kind is OutboxKind.NOTICE
+            or self._settled_alone(*live[0])
+        ):
             await self._deliver(*live[0])
         elif live:
             # Several items, or one under REMINDER_DETAIL=title|minimal: the reminder template
@@ -377,7 +382,8 @@ class Dispatcher:
         self, live: list[tuple[store.Claimed, ReminderContext]]
     ) -> list[tuple[store.Claimed, ReminderContext]]:
         """The rows the channel's monthly budget still allows; the others are cancelled with the
-        reason, and the admin is told once a month and level."""
+        reason, and the admin is told once a month and level: in the log and `on_notice`, and in
+        chat through notice rows queued with the record (`bot.outbox.notice`)."""
         if not live:
             return live
         target = self._route(live[0][1])
@@ -396,10 +402,10 @@ class Dispatcher:
         for row in dropped:
             await self._final(row, OutboxState.CANCELLED, reason)
             self._held.pop(row.id, None)
-        told = False
+        told: list[str] | None = None
         if dropped:
-            told = await self._db.run("budget notice", lambda: first_notice(self.engine, used, now))
-        if told:
+            told = await self._db.run("budget notice", partial(tell_admins, self.engine, used, now))
+        if told is not None:
             notice = render_outbox(
                 self.lang,
                 BUDGET_NOTICE,
@@ -410,11 +416,16 @@ class Dispatcher:
                 dropped=render_outbox(
                     self.lang, DROPPED_BEFORE if used.level is Level.BEFORE else DROPPED_PROGRESS
                 ),
-                setting=f"{target.channel.upper()}_MONTHLY_MESSAGE_BUDGET",
+                setting=budget_setting(target.channel),
             )
             log.warning("%s", notice)
             if self._on_notice is not None:
                 self._on_notice(notice)
+            if told:
+                log.info("budget notice queued in chat for %s", ", ".join(told))
+                self.wake()
+            else:
+                log.warning("budget notice not sent in chat: no admin or chief has a chat with the bot")
         return keep
 
     def _settled_alone(self, row: store.Claimed, context: ReminderContext) -> bool:
@@ -680,7 +691,7 @@ class Dispatcher:
 
     def _route(self, context: ReminderContext) -> Target | Undeliverable:
         live = [b for b in context.bindings if not self._is_blocked(b)]
-        binding = choose_binding(live, list(self.channels))
+        binding = choose_binding(live, sending_channels(context, live, list(self.channels)))
         if binding is not None:
             return Target(binding.channel, binding.chat_id, binding)
         if self.catch_all is not None:

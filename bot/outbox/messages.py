@@ -38,3 +38,12 @@ BUDGET_NOTICE = N_(
 )
 DROPPED_PROGRESS = N_("đề nghị cập nhật tiến độ")
 DROPPED_BEFORE = N_("đề nghị cập nhật tiến độ và nhắc trước hạn")
+
+# The budget notice in chat (`bot.outbox.notice`), in the recipient's language.
+BUDGET_CHAT_NOTICE = N_(
+    "Kênh {channel} đã dùng {sent}/{budget} tin của tháng {month} ({percent}%). Từ nay đến hết tháng, "
+    "bot tạm ngừng {skipped}; tin nhắc đến hạn, quá hạn và báo cáo lên lãnh đạo vẫn gửi. Muốn đổi, "
+    "sửa {setting} trong tệp .env rồi khởi động lại bot."
+)
+SKIPPED_PROGRESS = N_("nhắc cập nhật tiến độ")
+SKIPPED_BEFORE = N_("nhắc cập nhật tiến độ và nhắc trước hạn")
