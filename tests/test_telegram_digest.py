@@ -23,6 +23,7 @@ from bot.chat.conversation import ChatConversation
 from bot.clock import Clock, SimulatedClock
 from bot.db.models import OutboxKind, OutboxMessage, OutboxState
 from bot.digest import Format, build_digest, render_digest
+from bot.outbox.checkin import Detail
 from bot.outbox.dispatcher import Dispatcher
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Upload
@@ -61,8 +62,11 @@ def uploads(api: FakeBotApi, method: str, field: str) -> list[Upload]:
     return found
 
 
+# REMINDER_DETAIL is about reminders: a digest goes whole whatever it says (a lone digest under
+# `minimal` once went as a check-in of one item).
+@pytest.mark.parametrize("detail", [Detail.FULL, Detail.MINIMAL])
 async def test_the_dispatcher_sends_the_digest_text_chart_and_workbook(
-    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, detail: Detail
 ) -> None:
     chief = office.bind("6001", person_id="nguyen-van-a", name="Nguyễn Văn A")
     today = clock.today(TZ)
@@ -83,7 +87,9 @@ async def test_the_dispatcher_sends_the_digest_text_chart_and_workbook(
                 updated_at=now,
             )
         )
-    dispatcher = Dispatcher(office.engine, {"telegram": channel}, clock=clock, calendar=CALENDAR, tz=TZ)
+    dispatcher = Dispatcher(
+        office.engine, {"telegram": channel}, clock=clock, calendar=CALENDAR, tz=TZ, detail=detail
+    )
     stats = await dispatcher.run(until_idle=True)
     assert stats.sent == 1
     (message,) = api.delivered()

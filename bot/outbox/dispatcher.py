@@ -337,7 +337,8 @@ class Dispatcher:
             return
         if len(live) == 1 and (
             self.detail is Detail.FULL
-            or live[0][1].kind is OutboxKind.NOTICE
+            # A digest or a notice has its own text, which REMINDER_DETAIL is not about.
+            or part_of(live[0][1]) is None
             or self._settled_alone(*live[0])
         ):
             await self._deliver(*live[0])
