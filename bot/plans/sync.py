@@ -289,12 +289,7 @@ class _Syncer:
         """Plans whose files were not read (unchanged since their last sync): their active items
         count as unchanged, as they would have had the files been compared."""
         self.report.plans.unchanged += len(plan_ids)
-        for model_class, counts in (
-            (db.Task, self.report.tasks),
-            (db.Target, self.report.targets),
-            (db.ReportingObligation, self.report.reporting),
-        ):
-            table: sa.Table = getattr(model_class, "__table__")  # noqa: B009 (SQLModel does not type it)
+        for table, counts in self._item_tables():
             for chunk in _chunks(plan_ids):
                 query = sa.select(sa.func.count()).where(
                     table.c.plan_id.in_(chunk), table.c.archived_at.is_(None)
@@ -309,12 +304,7 @@ class _Syncer:
             plan.archived_at = self.now
             self.report.plans.archived += 1
         stale_ids = [plan.id for plan in stale]
-        for model_class, counts in (
-            (db.Task, self.report.tasks),
-            (db.Target, self.report.targets),
-            (db.ReportingObligation, self.report.reporting),
-        ):
-            table: sa.Table = getattr(model_class, "__table__")  # noqa: B009 (SQLModel does not type it)
+        for table, counts in self._item_tables():
             for chunk in _chunks(stale_ids):
                 result = self.session.execute(
                     sa.update(table)
@@ -324,6 +314,15 @@ class _Syncer:
                 counts.archived += _rowcount(result)
 
     # Helpers -----------------------------------------------------------------------------------
+
+    def _item_tables(self) -> list[tuple[sa.Table, Counts]]:
+        """Each kind of plan item's table, with the counts it adds to."""
+        kinds = (
+            (db.Task, self.report.tasks),
+            (db.Target, self.report.targets),
+            (db.ReportingObligation, self.report.reporting),
+        )
+        return [(getattr(model, "__table__"), counts) for model, counts in kinds]  # noqa: B009
 
     def _upsert(
         self, row: Row | None, table: type[Row], key: dict[str, Any], values: dict[str, Any]
