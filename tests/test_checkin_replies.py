@@ -211,3 +211,66 @@ async def test_on_telegram_an_item_button_shows_its_choices_as_buttons(
         event("tg-1", callback_data=f"r:{report}:extend", callback_id="cb-x", message_id="500")
     )
     assert "Xin lùi đến khi nào?" in text_of(asked)
+
+
+# Numbers after a `/viec` or `/quahan` listing -------------------------------------------------------
+
+
+async def test_after_a_listing_a_number_means_the_listings_task_not_the_checkins_item(
+    office: Office, talk: ChatConversation
+) -> None:
+    # The check-in's 3 is report IV.2; `/viec` lists III.1.c, III.1.b, III.1.a: «3 xong» typed while
+    # reading that list means III.1.a. (It once submitted the report instead.)
+    person = person_on(office, CHAT, CHANNEL)
+    _, numbers = await send_checkin(office, person, CHAT)
+    assert numbers[3] == "IV.2"
+    listing = text_of(say(talk, CHAT, "/viec"))
+    assert "3. III.1.a" in listing and "ví dụ «1 xong»" in listing
+
+    said = text_of(say(talk, CHAT, "3 xong"))
+
+    assert "Nhiệm vụ III.1.a «Xây dựng Đề án tái cơ cấu ngành công nghiệp»: hoàn thành" in said
+    assert status(office, "III.1.a") == (TaskStatus.DONE, None)
+    with Session(office.engine) as session:
+        assert session.exec(select(ReportSubmission)).all() == []
+
+
+async def test_several_lines_and_a_bare_number_answer_the_listing(
+    office: Office, talk: ChatConversation
+) -> None:
+    person = person_on(office, CHAT, CHANNEL)
+    await send_checkin(office, person, CHAT)
+    say(talk, CHAT, "/viec")
+
+    said = text_of(say(talk, CHAT, "2 dang lam 40%\n3 vuong: thieu kinh phi"))
+    assert "2. Đã ghi nhận" in said and "3. Đã ghi nhận" in said
+    assert status(office, "III.1.b") == (TaskStatus.IN_PROGRESS, 40)
+    assert status(office, "III.1.a")[0] is TaskStatus.BLOCKED
+
+    asked = text_of(say(talk, CHAT, "1"))  # opens the status question of the listing's first task
+    assert "Báo cáo tình hình thu hút đầu tư" in asked
+    assert status(office, "III.1.c") == (TaskStatus.NOT_STARTED, None)
+
+
+async def test_a_number_the_listing_does_not_have_records_nothing(
+    office: Office, talk: ChatConversation
+) -> None:
+    person = person_on(office, CHAT, CHANNEL)
+    await send_checkin(office, person, CHAT)
+    say(talk, CHAT, "/viec")
+    said = text_of(say(talk, CHAT, "1 xong\n4 xong"))
+    assert "không có mục số 4 (chỉ có từ 1 đến 3). Chưa ghi nhận gì" in said
+    assert {status(office, key)[0] for key in ("III.1.a", "III.1.b", "III.1.c")} == {TaskStatus.NOT_STARTED}
+
+
+async def test_a_chief_cannot_file_another_units_task_from_the_overdue_list(
+    office: Office, talk: ChatConversation
+) -> None:
+    # `/quahan` shows a chief every overdue task of the office; they report on their own unit's only.
+    office.bind("chat-chief", unit="vp-ubnd", role="chief", name="Chánh VP")
+    listing = text_of(say(talk, "chat-chief", "/quahan", channel="telegram"))
+    assert "1. " in listing and "III.1" in listing
+    said = text_of(say(talk, "chat-chief", "1 xong", channel="telegram"))
+    assert "không do đơn vị của anh/chị chủ trì hay phối hợp, nên không ghi nhận gì" in said
+    with Session(office.engine) as session:
+        assert all(task.status is TaskStatus.NOT_STARTED for task in session.exec(select(Task)))

@@ -417,9 +417,16 @@ class OutboxMessage(SQLModel, table=True):
     """The check-in (one message) this row went out in."""
 
 
+class CheckinKind(StrEnum):
+    CHECKIN = "checkin"
+    ESCALATION = "escalation"
+    LIST = "list"
+
+
 class Checkin(SQLModel, table=True):
-    """One message that carried several outbox rows of one person (a check-in or a grouped
-    escalation): what its numbers stand for, so that a reply `2 xong` reaches the right item."""
+    """One numbered message to one person, so that a reply `2 xong` reaches the right item: a
+    check-in or a grouped escalation (outbox rows sent together), or a `/viec` or `/quahan`
+    listing (tasks; sent as a reply, not through the outbox)."""
 
     __tablename__ = "checkins"
     __table_args__ = (sa.Index(None, "person_id", "sent_at"), sa.Index(None, "channel", "sent_at"))
@@ -427,13 +434,14 @@ class Checkin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="people.id")
     kind: str
-    """`checkin` or `escalation`."""
+    """`checkin`, `escalation` or `list`."""
     channel: str
     chat_id: str
     sent_message_id: str | None = None
     sent_at: dt.datetime = _moment(nullable=False)
     items: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
-    """In the message's order: `{"n", "outbox_id", "occurrence_id"}`; only the rows shown."""
+    """In the message's order: `{"n", "outbox_id", "occurrence_id"}` (a listing: `{"n",
+    "task_id"}`); only the items shown."""
     shown: int
     total: int
 

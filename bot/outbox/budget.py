@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.db.models import BudgetNotice, Checkin, OutboxKind, OutboxState
+from bot.db.models import BudgetNotice, Checkin, CheckinKind, OutboxKind, OutboxState
 from bot.db.upsert import insert_for
 from bot.outbox.rows import outbox, table_of
 
@@ -69,7 +69,9 @@ def usage(engine: Engine, channel: str, budget: int, now: dt.datetime, tz: ZoneI
     """Messages sent on `channel` this month: check-ins, and rows sent alone."""
     period, since = month_start(now, tz)
     checkins = table_of(Checkin)
-    grouped = sa.select(sa.func.count()).where(checkins.c.channel == channel, checkins.c.sent_at >= since)
+    grouped = sa.select(sa.func.count()).where(
+        checkins.c.channel == channel, checkins.c.sent_at >= since, checkins.c.kind != CheckinKind.LIST.value
+    )
     alone = sa.select(sa.func.count()).where(
         outbox.c.channel == channel,
         outbox.c.state == OutboxState.SENT,

@@ -1,9 +1,14 @@
-"""Answers to a check-in: `1 xong`, `2 đang làm 60%`, `3 vướng: thiếu kinh phí`, `4 đã nộp`, one
-line per item, or a bare number that opens that item's choices.
+"""Answers to a numbered list: `1 xong`, `2 đang làm 60%`, `3 vướng: thiếu kinh phí`, `4 đã nộp`,
+one line per item, or a bare number that opens that item's choices.
 
-Each line is read as a reply to that item's reminder (`answers.reply_on`, which files only what is
-certain and asks back otherwise). A number the check-in does not have refuses the whole reply: a
-typo in one line must not file the other lines half.
+The numbers are those of the newest list the person was shown in the chat: a check-in (its items
+are reminders) or a `/viec` / `/quahan` listing (its items are tasks; `remember_listing`). A
+listing shown after a check-in renumbers: «3 xong» then means the listing's third task, as the
+person reading it means it, never the check-in's third item.
+
+Each line is read as a reply to that item's reminder (`answers.reply_on`), or about that task
+(`answers.act_on`), which file only what is certain and ask back otherwise. A number the list does
+not have refuses the whole reply: a typo in one line must not file the other lines half.
 """
 
 from __future__ import annotations
@@ -17,21 +22,29 @@ from sqlmodel import col, select
 from bot.channels.base import Button, OutgoingMessage, ParseMode
 from bot.channels.callbacks import reminder_data
 from bot.channels.events import Reply
-from bot.chat.conversation import answers
+from bot.chat.conversation import answers, questions
 from bot.chat.conversation.messages import (
     CHECKIN_ASK_AGAIN,
     CHECKIN_BARE_NUMBERS,
     CHECKIN_ITEM_PICK,
     CHECKIN_NO_SUCH_ITEM,
+    NOT_YOUR_TASK,
+    TASK_CLOSED,
 )
 from bot.chat.conversation.reminders import ANSWERABLE, CHOICE_WINDOW, Reminder, Stale, checked_reminder
 from bot.chat.conversation.state import Choice, Step, StepKind
 from bot.chat.conversation.turn import Refusal, Turn
-from bot.db.models import Checkin, OutboxMessage, OutboxState, Person
+from bot.db.models import Checkin, CheckinKind, OutboxMessage, OutboxState, Person, Task, TaskStatus
 from bot.i18n import translations
 from bot.outbox.checkin import cut_at_word, short_reference
 from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import choices_for
+from bot.people.permissions import can_report
+from bot.understand import understand_reply
+from bot.understand.undo import asks_undo
+
+ANSWERABLE_LISTS = (CheckinKind.CHECKIN.value, CheckinKind.LIST.value)
+"""Numbered messages a reply answers by number (a grouped escalation is read, not answered)."""
 
 _LINE = re.compile(
     r"^\s*(?:số|so|việc|viec|mục|muc)?\s*(\d{1,3})\s*(?:[.):,\-–]\s*|\s+|$)(.*)$", re.IGNORECASE
@@ -51,15 +64,33 @@ def numbered_lines(text: str) -> list[tuple[int, str]] | None:
     return found or None
 
 
+def remember_listing(turn: Turn, person: Person, task_ids: list[int], total: int) -> None:
+    """A `/viec` or `/quahan` listing just shown: what its numbers stand for, so that «3 xong»
+    after it files the listing's third task."""
+    items = [{"n": number, "task_id": task_id} for number, task_id in enumerate(task_ids, 1)]
+    turn.session.add(
+        Checkin(
+            person_id=person.id,
+            kind=CheckinKind.LIST.value,
+            channel=turn.event.channel,
+            chat_id=turn.event.chat_id,
+            sent_at=turn.now,
+            items=items,
+            shown=len(items),
+            total=total,
+        )
+    )
+
+
 def answered_checkin(turn: Turn, person: Person) -> Checkin | None:
-    """The check-in the text answers: the one quoted, else the newest sent to this chat within the
-    choice window, if no single reminder came after it."""
+    """The numbered list the text answers: the check-in quoted, else the newest check-in or
+    listing shown in this chat within the choice window, if no single reminder came after it."""
     event, session = turn.event, turn.session
     mine = select(Checkin).where(
         Checkin.channel == event.channel,
         Checkin.chat_id == event.chat_id,
         Checkin.person_id == person.id,
-        Checkin.kind == "checkin",
+        col(Checkin.kind).in_(ANSWERABLE_LISTS),
     )
     if event.reply_to_message_id is not None:
         return session.exec(mine.where(Checkin.sent_message_id == event.reply_to_message_id)).first()
@@ -87,28 +118,31 @@ def answered_checkin(turn: Turn, person: Person) -> Checkin | None:
 
 def answer_checkin(turn: Turn, person: Person, checkin: Checkin, lines: list[tuple[int, str]]) -> None:
     """Each line filed against its item, in the order written; one reply for them all."""
-    by_number = {int(item["n"]): int(item["outbox_id"]) for item in checkin.items}
+    key = "task_id" if checkin.kind == CheckinKind.LIST.value else "outbox_id"
+    by_number = {int(item["n"]): int(item[key]) for item in checkin.items}
     wrong = [n for n, _ in lines if n not in by_number]
     if wrong:
         raise Refusal(
             Reply(turn.message(turn.t(CHECKIN_NO_SUCH_ITEM, number=wrong[0], count=len(by_number))))
         )
     if len(lines) == 1 and not lines[0][1]:
-        reminder = _reminder(turn, person, by_number[lines[0][0]])
-        if reminder is not None:
-            item_choices(turn, person, reminder)
+        item = _item(turn, person, key, by_number[lines[0][0]])
+        if isinstance(item, Task):
+            questions.ask_status(turn, item)
+        elif item is not None:
+            item_choices(turn, person, item)
         return
     if any(not words for _, words in lines):
         raise Refusal(Reply(turn.message(turn.t(CHECKIN_BARE_NUMBERS))))
     start = len(turn.replies)
     asked: int | None = None
     for n, words in lines:
-        reminder = _reminder(turn, person, by_number[n])
-        if reminder is None:
+        item = _item(turn, person, key, by_number[n])
+        if item is None:
             continue
         before_step = turn.open_question()
         before = len(turn.replies)
-        answers.reply_on(turn, person, reminder, words, turn.event.message_id, turn.event.attachments)
+        _reply(turn, person, item, words)
         step = turn.open_question()
         if step is not None and step is not before_step:
             if asked is not None:
@@ -117,12 +151,40 @@ def answer_checkin(turn: Turn, person: Person, checkin: Checkin, lines: list[tup
                 if before_step is not None:
                     turn.open(before_step)
                 del turn.replies[before:]
-                turn.say(turn.t(CHECKIN_ASK_AGAIN, number=n, item=_name(turn, reminder)))
+                turn.say(turn.t(CHECKIN_ASK_AGAIN, number=n, item=_name(turn, item)))
                 continue
             asked = n
         if len(lines) > 1:
-            _label_replies(turn, before, n, reminder)
+            _label_replies(turn, before, n, item)
     _merge_texts(turn, start)
+
+
+def _item(turn: Turn, person: Person, key: str, item_id: int) -> Reminder | Task | None:
+    """A check-in's reminder or a listing's task, if it may still be answered (else said why)."""
+    if key == "outbox_id":
+        return _reminder(turn, person, item_id)
+    task = turn.session.get(Task, item_id)
+    if task is None or task.archived_at is not None or task.status is TaskStatus.DONE:
+        turn.say(turn.t(TASK_CLOSED, task=cut_at_word(task.title if task else "", 60)))
+        return None
+    if not can_report(turn.session, person, task):
+        # Chiefs see every overdue task in `/quahan`; they report on their own unit's only.
+        turn.say(turn.t(NOT_YOUR_TASK, task=cut_at_word(task.title, 60)))
+        return None
+    return task
+
+
+def _reply(turn: Turn, person: Person, item: Reminder | Task, words: str) -> None:
+    event = turn.event
+    if not isinstance(item, Task):
+        answers.reply_on(turn, person, item, words, event.message_id, event.attachments)
+        return
+    if asks_undo(words) is not None:
+        answers.correct(turn, person, rest=asks_undo(words) or "")
+        return
+    local = turn.now.astimezone(turn.tz).time()
+    understanding = understand_reply(words, now_date=turn.today, lang=turn.lang, now_time=local)
+    answers.act_on(turn, person, item, None, understanding, words, event.message_id, event.attachments)
 
 
 def item_choices(turn: Turn, person: Person, reminder: Reminder) -> None:
@@ -163,30 +225,32 @@ def _kind(reminder: Reminder) -> str:
     return "report" if reminder.report is not None else "target"
 
 
-def _reference(turn: Turn, reminder: Reminder) -> str:
+def _reference(turn: Turn, item: Reminder | Task) -> str:
     """`Nhiệm vụ 1.2`, `Báo cáo IV.2`."""
-    if reminder.task is not None:
-        key = reminder.task.key
-    elif reminder.report is not None:
-        key = reminder.report.key
+    if isinstance(item, Task):
+        return short_reference("task", item.key, turn.lang)
+    if item.task is not None:
+        key = item.task.key
+    elif item.report is not None:
+        key = item.report.key
     else:
-        key = reminder.target.key if reminder.target is not None else ""
-    return short_reference(_kind(reminder), key, turn.lang)
+        key = item.target.key if item.target is not None else ""
+    return short_reference(_kind(item), key, turn.lang)
 
 
-def _name(turn: Turn, reminder: Reminder) -> str:
+def _name(turn: Turn, item: Reminder | Task) -> str:
     """`Nhiệm vụ 1.2 «Xây dựng kế hoạch…»`: the short reference and a cut title."""
-    return f"{_reference(turn, reminder)} «{cut_at_word(reminder.title, 60)}»"
+    return f"{_reference(turn, item)} «{cut_at_word(item.title, 60)}»"
 
 
-def _label_replies(turn: Turn, since: int, n: int, reminder: Reminder) -> None:
+def _label_replies(turn: Turn, since: int, n: int, item: Reminder | Task) -> None:
     """The first text the line produced says which item it is about."""
     for index in range(since, len(turn.replies)):
         reply = turn.replies[index]
         message = reply.message
         if not message.text or message.buttons:
             continue
-        reference = _reference(turn, reminder)
+        reference = _reference(turn, item)
         # A status confirmation names the task itself (`bot.chat.replies.task_name`): the number
         # is enough in front of it; a report's «Đã ghi nhận: đã nộp» needs the reference.
         head = f"{n}." if reference in message.text else f"{n}. {reference}:"

@@ -6,11 +6,13 @@ from sqlmodel import col, select
 
 from bot.channels.base import OutgoingMessage, ParseMode
 from bot.channels.events import OutgoingFile, Reply
+from bot.chat.conversation.checkins import remember_listing
 from bot.chat.conversation.messages import (
     DIGEST_CHART,
     DIGEST_NO_PLANS,
     DIGEST_NOT_ALLOWED,
     DIGEST_WORKBOOK,
+    LIST_HOW_TO_ANSWER,
     MORE_TASKS,
     NO_OVERDUE,
     NO_TASKS,
@@ -23,7 +25,7 @@ from bot.chat.conversation.messages import (
 from bot.chat.conversation.turn import Refusal, Turn
 from bot.datefmt import short_date
 from bot.db.labels import status_label
-from bot.db.models import Person, Plan, PlanDigestRecipient, Unit
+from bot.db.models import Person, Plan, PlanDigestRecipient, Task, Unit
 from bot.outbox.render import shorten
 from bot.people import can_request_digest, overdue_for, tasks_for
 from bot.people.permissions import SEES_EVERYTHING
@@ -37,6 +39,7 @@ def my_tasks(turn: Turn, person: Person) -> None:
     if not listed:
         turn.say(turn.t(NO_TASKS))
         return
+    shown = [item.task for item in listed[:LIST_LIMIT]]
     unit = turn.session.get(Unit, person.unit_id)
     lines = [turn.escape(turn.t(TASKS_HEADER, unit=unit.name if unit else person.unit_id, count=len(listed)))]
     for number, item in enumerate(listed[:LIST_LIMIT], 1):
@@ -55,7 +58,7 @@ def my_tasks(turn: Turn, person: Person) -> None:
             lines.append(turn.t(TASK_LINE_NO_DUE, **values))
     if len(listed) > LIST_LIMIT:
         lines.append(turn.t(MORE_TASKS, count=len(listed) - LIST_LIMIT))
-    turn.say("\n".join(lines), markup=True)
+    _answerable(turn, person, lines, shown, len(listed))
 
 
 def my_overdue(turn: Turn, person: Person) -> None:
@@ -63,6 +66,7 @@ def my_overdue(turn: Turn, person: Person) -> None:
     if not late:
         turn.say(turn.t(NO_OVERDUE))
         return
+    shown = [item.task for item in late[:LIST_LIMIT]]
     lines = [turn.escape(turn.t(OVERDUE_HEADER, count=len(late)))]
     for number, item in enumerate(late[:LIST_LIMIT], 1):
         lines.append(
@@ -77,7 +81,18 @@ def my_overdue(turn: Turn, person: Person) -> None:
         )
     if len(late) > LIST_LIMIT:
         lines.append(turn.t(MORE_TASKS, count=len(late) - LIST_LIMIT))
+    _answerable(turn, person, lines, shown, len(late))
+
+
+def _answerable(turn: Turn, person: Person, lines: list[str], tasks: list[Task], total: int) -> None:
+    """The listing, said, and remembered: its numbers now answer «3 xong» (a check-in's no longer
+    do, until the next one). Not in a group, where the bot reads commands only."""
+    if turn.event.is_group:
+        turn.say("\n".join(lines), markup=True)
+        return
+    lines.append(turn.escape(turn.t(LIST_HOW_TO_ANSWER)))
     turn.say("\n".join(lines), markup=True)
+    remember_listing(turn, person, [task.id for task in tasks if task.id is not None], total)
 
 
 def digest_now(turn: Turn, person: Person) -> None:

@@ -59,6 +59,9 @@ MORE_TASKS = N_("… và {count} nhiệm vụ khác.")
 NO_OVERDUE = N_("Không có nhiệm vụ nào quá hạn.")
 OVERDUE_HEADER = N_("Nhiệm vụ quá hạn ({count}), quá hạn lâu nhất trước:")
 OVERDUE_LINE = N_("{number}. {key} {title} — hạn {due}, trễ {days} ngày làm việc")
+LIST_HOW_TO_ANSWER = N_(
+    "Cập nhật theo số trong danh sách này, mỗi việc một dòng, ví dụ «1 xong», «2 đang làm 60%»."
+)
 
 DIGEST_NOT_ALLOWED = N_(
     "Chỉ lãnh đạo văn phòng, quản trị viên và người nhận tổng hợp của kế hoạch mới xem được bản tổng "
@@ -97,6 +100,9 @@ STALE_BUTTON = N_("Nút này không còn hiệu lực.")
 STALE_REMINDER = N_("Tin nhắc này không còn hiệu lực (đã được thay thế hoặc đã hủy); không cần trả lời nữa.")
 TASK_CLOSED = N_("Nhiệm vụ «{task}» đã hoàn thành hoặc đã đóng; không cần báo cáo thêm.")
 NOT_YOUR_REMINDER = N_("Tin nhắc này không phải của anh/chị, nên không ghi nhận gì.")
+NOT_YOUR_TASK = N_(
+    "Nhiệm vụ «{task}» không do đơn vị của anh/chị chủ trì hay phối hợp, nên không ghi nhận gì."
+)
 REPORT_ONLY_DONE = N_("Với báo cáo định kỳ, chỉ cần báo «đã nộp» (nút Hoàn thành) hoặc hẹn nhắc lại.")
 NOT_A_TASK = N_("Tin nhắc này không gắn với nhiệm vụ nào để cập nhật.")
 RECORDED = N_("Đã ghi nhận.")
