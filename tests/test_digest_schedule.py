@@ -196,6 +196,7 @@ def test_two_processes_enqueueing_at_once_each_count_only_their_own(seeded: Engi
     """The second process finds the first's rows at its INSERT (ON CONFLICT DO NOTHING): it must
     say it queued nothing, not count them (an INSERT's rowcount is -1 on PostgreSQL)."""
     import threading
+    import time
 
     schedule = DigestSchedule()
     now = FRIDAY_1500 + dt.timedelta(minutes=2)
@@ -213,6 +214,8 @@ def test_two_processes_enqueueing_at_once_each_count_only_their_own(seeded: Engi
 
         thread = threading.Thread(target=other_process)
         thread.start()
-        thread.join(timeout=1.0)  # it waits for our rows (PostgreSQL) or our write lock (SQLite)
-    thread.join(timeout=30)
+        # It waits for our rows (PostgreSQL) or our write lock (SQLite). A sleep, not a timed join:
+        # a timed wait never times out under libfaketime (CI runs the suite with the clock moved).
+        time.sleep(1.0)
+    thread.join()
     assert len(first) == 2 and second == [[]]
