@@ -420,3 +420,24 @@ def test_run_names_the_zalo_server_it_could_not_start_with(api: ZaloBotApi, tmp_
     assert "Không khởi động được kênh zalo" in message and "ZALO_BOT_TOKEN" in message
     assert f"(và kết nối mạng tới {api.url})" in message
     assert "chưa có kênh Zalo" not in message
+
+
+async def test_after_viec_a_number_is_the_listings_not_the_reminders_choice(zalo: Zalo) -> None:
+    # The reminder's choices are numbered (1. Hoàn thành …); `/viec` then numbers the tasks. A «1»
+    # typed after the listing picks its first task and asks its status: it does not answer the
+    # reminder's «1. Hoàn thành», which would file a completion nobody meant.
+    chat = await reminded(zalo)
+    (listing,) = await zalo.say(chat, "/viec")
+    assert TASK_TITLE in listing, listing
+    assert "ví dụ «1 xong»" in listing
+    (asked,) = await zalo.say(chat, "1")
+    assert f"Nhiệm vụ «{TASK_TITLE}» đang ở tình trạng nào?" in asked and "1. hoàn thành" in asked
+    assert task_updates(zalo.engine) == []
+    await zalo.say(chat, "/viec")  # a new command leaves the question
+    (done,) = await zalo.say(chat, "1 xong")
+    assert f"«{TASK_TITLE}»: hoàn thành" in done
+    (update,) = task_updates(zalo.engine)
+    assert (update.status, update.source) == (TaskStatus.DONE, "zalo")
+    (wrong,) = await zalo.say(chat, "2 xong")
+    assert "Danh sách gần nhất chỉ có một mục, số 1; không có mục số 2. Chưa ghi nhận gì" in wrong
+    assert len(task_updates(zalo.engine)) == 1

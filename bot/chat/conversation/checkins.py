@@ -28,6 +28,7 @@ from bot.chat.conversation.messages import (
     CHECKIN_BARE_NUMBERS,
     CHECKIN_ITEM_PICK,
     CHECKIN_NO_SUCH_ITEM,
+    CHECKIN_NO_SUCH_ITEM_ONE,
     NOT_YOUR_TASK,
     TASK_CLOSED,
 )
@@ -122,9 +123,9 @@ def answer_checkin(turn: Turn, person: Person, checkin: Checkin, lines: list[tup
     by_number = {int(item["n"]): int(item[key]) for item in checkin.items}
     wrong = [n for n, _ in lines if n not in by_number]
     if wrong:
-        raise Refusal(
-            Reply(turn.message(turn.t(CHECKIN_NO_SUCH_ITEM, number=wrong[0], count=len(by_number))))
-        )
+        only_one = len(by_number) == 1  # «chỉ có từ 1 đến 1» reads as a mistake
+        template = CHECKIN_NO_SUCH_ITEM_ONE if only_one else CHECKIN_NO_SUCH_ITEM
+        raise Refusal(Reply(turn.message(turn.t(template, number=wrong[0], count=len(by_number)))))
     if len(lines) == 1 and not lines[0][1]:
         item = _item(turn, person, key, by_number[lines[0][0]])
         if isinstance(item, Task):

@@ -187,6 +187,10 @@ CHECKIN_NO_SUCH_ITEM = N_(
     "Danh sách nhắc việc gần nhất không có mục số {number} (chỉ có từ 1 đến {count}). Chưa ghi nhận gì; "
     "đề nghị trả lời lại, mỗi việc một dòng, ví dụ «1 xong»."
 )
+CHECKIN_NO_SUCH_ITEM_ONE = N_(
+    "Danh sách gần nhất chỉ có một mục, số 1; không có mục số {number}. Chưa ghi nhận gì; đề nghị trả "
+    "lời lại, ví dụ «1 xong»."
+)
 CHECKIN_BARE_NUMBERS = N_(
     "Mỗi dòng cần số của việc và tình trạng, ví dụ «1 xong», «2 đang làm 60%». Chưa ghi nhận gì."
 )
