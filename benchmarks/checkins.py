@@ -50,11 +50,12 @@ from bot import paths  # noqa: E402
 from bot.clock import SimulatedClock, SystemClock  # noqa: E402
 from bot.db.engine import make_engine  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.models import CheckinKind  # noqa: E402
 from bot.demo.channel import QuietChannel  # noqa: E402
 from bot.demo.scenario import DemoMessage, DemoOptions, load_demo_plan, run_demo  # noqa: E402
 from bot.engine.root import Root  # noqa: E402
 from bot.engine.runner import dispatch_config  # noqa: E402
-from bot.outbox.checkin import Part, items_of, render_checkin  # noqa: E402
+from bot.outbox.checkin import items_of, render_checkin  # noqa: E402
 from bot.outbox.context import ReminderContext, load_contexts  # noqa: E402
 from bot.outbox.render import render_reminder  # noqa: E402
 from bot.outbox.rows import outbox  # noqa: E402
@@ -131,7 +132,7 @@ def build_slot(
             per_person[context.person_id].append(context)
         for contexts in per_person.values():
             render_checkin(
-                Part.CHECKIN,
+                CheckinKind.CHECKIN,
                 items_of(contexts, today, calendar),
                 html=True,
                 buttons=True,

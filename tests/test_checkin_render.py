@@ -9,10 +9,9 @@ from dataclasses import replace
 import pytest
 
 from bot.channels.callbacks import parse_press
-from bot.db.models import OutboxKind
+from bot.db.models import CheckinKind, OutboxKind
 from bot.outbox.checkin import (
     Detail,
-    Part,
     Urgency,
     checkin_record,
     cut_at_word,
@@ -100,7 +99,7 @@ def test_one_line_per_deadline_even_with_two_rows_of_it() -> None:
 
 def test_the_text_check_in_numbers_each_item_on_one_line_with_its_deadline() -> None:
     items = items_of(mixed(), TODAY, CALENDAR)
-    rendered = render_checkin(Part.CHECKIN, items, html=False, buttons=False, limit=2000)
+    rendered = render_checkin(CheckinKind.CHECKIN, items, html=False, buttons=False, limit=2000)
     text = rendered.message.text
     assert text.startswith("Kính gửi đồng chí Nguyễn Văn A,\nĐề nghị đồng chí cập nhật tiến độ các việc sau:")
     assert "1. Nhiệm vụ O.2: Rà soát quy hoạch — hạn 10/11/2026, quá hạn 8 ngày làm việc" in text
@@ -111,14 +110,14 @@ def test_the_text_check_in_numbers_each_item_on_one_line_with_its_deadline() -> 
     assert rendered.message.buttons == ()
     for word in ("Tốt lắm", "digest_to", "outbox", "callback"):
         assert word not in text
-    record = checkin_record(Part.CHECKIN, rendered, "p1")
+    record = checkin_record(CheckinKind.CHECKIN, rendered, "p1")
     assert [entry["outbox_id"] for entry in record["items"]] == [6, 3, 4, 5, 2, 1]  # type: ignore[index]
     assert (record["shown"], record["total"]) == (6, 6)
 
 
 def test_on_telegram_each_item_is_a_button_that_opens_its_choices() -> None:
     items = items_of(mixed(), TODAY, CALENDAR)
-    rendered = render_checkin(Part.CHECKIN, items, html=True, buttons=True, limit=4096)
+    rendered = render_checkin(CheckinKind.CHECKIN, items, html=True, buttons=True, limit=4096)
     buttons = [button for row in rendered.message.buttons for button in row]
     assert [button.label for button in buttons][:2] == ["1. Nhiệm vụ O.2", "2. Nhiệm vụ O.1"]
     presses = [parse_press(button.callback_data) for button in buttons]
@@ -154,7 +153,7 @@ def test_a_list_too_long_shows_the_most_urgent_and_how_many_more(limit: int, htm
     ]
     contexts[40] = context(41, OutboxKind.OVERDUE, dt.date(2026, 10, 1), key="K.41", title=LONG_TITLE)
     items = items_of(contexts, TODAY, CALENDAR)
-    rendered = render_checkin(Part.CHECKIN, items, html=html, buttons=html, limit=limit)
+    rendered = render_checkin(CheckinKind.CHECKIN, items, html=html, buttons=html, limit=limit)
     text = rendered.message.text
     assert len(text) <= limit
     shown = len(rendered.shown)
@@ -166,17 +165,23 @@ def test_a_list_too_long_shows_the_most_urgent_and_how_many_more(limit: int, htm
 
 def test_title_detail_keeps_reference_and_title() -> None:
     items = items_of(mixed(), TODAY, CALENDAR)
-    rendered = render_checkin(Part.CHECKIN, items, html=False, buttons=False, limit=2000, detail=Detail.TITLE)
+    rendered = render_checkin(
+        CheckinKind.CHECKIN, items, html=False, buttons=False, limit=2000, detail=Detail.TITLE
+    )
     assert "1. Nhiệm vụ O.2: Rà soát quy hoạch — hạn 10/11/2026" in rendered.message.text
 
 
 def test_minimal_detail_has_no_task_text() -> None:
     items = items_of(mixed(), TODAY, CALENDAR)
-    rendered = render_checkin(Part.CHECKIN, items, html=True, buttons=True, limit=4096, detail=Detail.MINIMAL)
+    rendered = render_checkin(
+        CheckinKind.CHECKIN, items, html=True, buttons=True, limit=4096, detail=Detail.MINIMAL
+    )
     assert rendered.message.text == "Anh/chị có 6 việc cần cập nhật — gõ /viec"
     assert rendered.message.buttons == () and rendered.shown == []
     english = items_of([context(1, OutboxKind.DUE, TODAY, lang="en")], TODAY, CALENDAR)
-    text = render_checkin(Part.CHECKIN, english, html=False, buttons=False, limit=2000, detail=Detail.MINIMAL)
+    text = render_checkin(
+        CheckinKind.CHECKIN, english, html=False, buttons=False, limit=2000, detail=Detail.MINIMAL
+    )
     assert text.message.text == "You have 1 item to update — type /viec"
 
 
@@ -193,9 +198,9 @@ def test_an_escalation_names_the_unit_that_is_late() -> None:
         ),
         context(2, OutboxKind.ESCALATION, dt.date(2026, 11, 16), key="III.1"),
     ]
-    assert part_of(late[0]) is Part.ESCALATION
+    assert part_of(late[0]) is CheckinKind.ESCALATION
     items = items_of(late, TODAY, CALENDAR)
-    text = render_checkin(Part.ESCALATION, items, html=False, buttons=False, limit=2000).message.text
+    text = render_checkin(CheckinKind.ESCALATION, items, html=False, buttons=False, limit=2000).message.text
     assert text.startswith("Báo cáo lãnh đạo: các đơn vị chậm thực hiện")
     # Grouped under the unit that is late (for a report: the unit that has not submitted it).
     assert (
@@ -204,7 +209,7 @@ def test_an_escalation_names_the_unit_that_is_late() -> None:
         "hạn 5 ngày làm việc"
     ) in text
     minimal = render_checkin(
-        Part.ESCALATION, items, html=False, buttons=False, limit=2000, detail=Detail.MINIMAL
+        CheckinKind.ESCALATION, items, html=False, buttons=False, limit=2000, detail=Detail.MINIMAL
     ).message.text
     assert minimal == "Có 2 việc của các đơn vị đã quá hạn — gõ /tonghop"
     assert "Trả lời" not in text  # an escalation informs; nothing to answer
@@ -212,7 +217,7 @@ def test_an_escalation_names_the_unit_that_is_late() -> None:
 
 def test_english_check_in() -> None:
     items = items_of([context(1, OutboxKind.BEFORE, dt.date(2026, 11, 25), lang="en")], TODAY, CALENDAR)
-    text = render_checkin(Part.CHECKIN, items, html=False, buttons=False, limit=2000).message.text
+    text = render_checkin(CheckinKind.CHECKIN, items, html=False, buttons=False, limit=2000).message.text
     assert (
         "Dear Nguyễn Văn A," in text
         and "Task III.1: Rà soát quy hoạch — due 25/11/2026, 2 working days left" in text

@@ -23,7 +23,7 @@ from bot import paths
 from bot.channels.base import Button, OutgoingMessage, ParseMode
 from bot.channels.callbacks import reminder_data
 from bot.datefmt import short_date
-from bot.db.models import OutboxKind
+from bot.db.models import CheckinKind, OutboxKind
 from bot.i18n import translations
 from bot.outbox.context import ReminderContext
 from bot.outbox.render import environment
@@ -56,17 +56,12 @@ class Urgency(IntEnum):
     PROGRESS = 3
 
 
-class Part(StrEnum):
-    CHECKIN = "checkin"
-    ESCALATION = "escalation"
-
-
-def part_of(context: ReminderContext) -> Part | None:
+def part_of(context: ReminderContext) -> CheckinKind | None:
     """Which grouped message a row belongs to; None for a message that goes alone (a digest,
     a notice with its own text)."""
     if context.kind is OutboxKind.DIGEST or "text" in (context.payload or {}):
         return None
-    return Part.ESCALATION if context.kind is OutboxKind.ESCALATION else Part.CHECKIN
+    return CheckinKind.ESCALATION if context.kind is OutboxKind.ESCALATION else CheckinKind.CHECKIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +137,7 @@ class Rendered:
 
 
 def render_checkin(
-    part: Part,
+    part: CheckinKind,
     items: Sequence[Item],
     *,
     html: bool,
@@ -157,7 +152,7 @@ def render_checkin(
     how many more there are and how to see them: never a second message."""
     if not items:
         raise ValueError("a check-in needs at least one item")
-    if part is Part.ESCALATION:
+    if part is CheckinKind.ESCALATION:
         # A leader reads who is late: the items under their unit, the unit latest first.
         items = sorted(items, key=lambda item: _late_unit(item.context))
     first = items[0].context
@@ -185,7 +180,7 @@ def render_checkin(
         # Drop the least urgent item and try again (the list is in order of urgency).
         shown -= 1
     rows: tuple[tuple[Button, ...], ...] = ()
-    if buttons and part is Part.CHECKIN and shown:
+    if buttons and part is CheckinKind.CHECKIN and shown:
         made = [
             Button(f"{n}. {line['reference']}", reminder_data(items[n - 1].context.id, "open"))
             for n, line in enumerate(lines[:shown], start=1)
@@ -239,7 +234,7 @@ def _examples(lines: Sequence[dict[str, Any]]) -> str:
     return ", ".join(shown)
 
 
-def checkin_record(part: Part, rendered: Rendered, person_id: str) -> dict[str, object]:
+def checkin_record(part: CheckinKind, rendered: Rendered, person_id: str) -> dict[str, object]:
     """The `checkins` row's values (less the channel and the send): what each number stands for."""
     return {
         "person_id": person_id,

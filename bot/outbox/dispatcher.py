@@ -30,14 +30,14 @@ from sqlalchemy.engine import Engine
 from bot import paths
 from bot.channels.base import Channel, FileChannel, PermanentSendError, TransientSendError, can_send_files
 from bot.clock import Clock
-from bot.db.models import ChatBinding, OccurrenceState, OutboxKind, OutboxState
+from bot.db.models import ChatBinding, CheckinKind, OccurrenceState, OutboxKind, OutboxState
 from bot.db.reconnect import DatabaseUnavailable, Reconnecting
 from bot.digest.files import digest_files
 from bot.outbox import claim as store
 from bot.outbox.backoff import DEFAULT_BASE_SECONDS, DEFAULT_CAP_SECONDS, DEFAULT_MAX_ATTEMPTS, retry_delay
 from bot.outbox.budget import Level, budget_setting
 from bot.outbox.budget import usage as budget_usage
-from bot.outbox.checkin import Detail, Part, checkin_record, items_of, part_of, render_checkin
+from bot.outbox.checkin import Detail, checkin_record, items_of, part_of, render_checkin
 from bot.outbox.context import Binding, ReminderContext, choose_binding, load_contexts
 from bot.outbox.messages import (
     BUDGET_DROPPED,
@@ -352,7 +352,7 @@ class Dispatcher:
         synced at noon, a snooze) wait for the next working day's slot, unless one of them is due
         today or overdue. True when the rows were deferred."""
         first = live[0][1]
-        if part_of(first) is not Part.CHECKIN:
+        if part_of(first) is not CheckinKind.CHECKIN:
             return False
         if any(row.next_attempt_at != row.send_at for row, _ in live):
             return False  # a snooze to this hour (or a retry): the person asked for now
@@ -456,7 +456,7 @@ class Dispatcher:
 
     async def _send_checkin(self, live: list[tuple[store.Claimed, ReminderContext]]) -> None:
         first = live[0][1]
-        part = part_of(first) or Part.CHECKIN
+        part = part_of(first) or CheckinKind.CHECKIN
         rows = [row for row, _ in live]
         for _ in range(len(first.bindings) + 1):
             target = self._route(first)

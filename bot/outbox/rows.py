@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from bot.db.models import OutboxMessage
+from bot.db.tables import table_of
 
-
-def table_of(model: type) -> sa.Table:
-    """A SQLModel class's table (SQLModel does not type `__table__`)."""
-    found: sa.Table = getattr(model, "__table__")  # noqa: B009
-    return found
-
+__all__ = ["outbox", "table_of"]
 
 outbox = table_of(OutboxMessage)

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot.db import models as db
 from bot.db.messages import UNKNOWN_PERSON, UNKNOWN_UNIT, render
+from bot.db.tables import table_of
 from bot.plans import model
 from bot.plans.sync_items import CHUNK, Deadlines, ItemWriter, Outcome, PlanItems
 from bot.workcal import WorkCalendar
@@ -322,7 +323,7 @@ class _Syncer:
             (db.Target, self.report.targets),
             (db.ReportingObligation, self.report.reporting),
         )
-        return [(getattr(model, "__table__"), counts) for model, counts in kinds]  # noqa: B009
+        return [(table_of(model), counts) for model, counts in kinds]
 
     def _upsert(
         self, row: Row | None, table: type[Row], key: dict[str, Any], values: dict[str, Any]

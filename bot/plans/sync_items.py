@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from bot.db import models as db
 from bot.db.bulk import copy_rows
+from bot.db.tables import table_of
 from bot.deadlines import parse_deadline
 from bot.deadlines.model import Deadline, Kind
 from bot.plans import model
@@ -44,11 +45,6 @@ class Outcome(Enum):
     ARCHIVED = "archived"
     RESTORED = "restored"
     UNCHANGED = "unchanged"
-
-
-def _table(model_class: type[Any]) -> sa.Table:
-    found: sa.Table = model_class.__table__
-    return found
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
@@ -154,8 +150,8 @@ class ItemWriter:
     def tasks(self, plans: Sequence[PlanItems]) -> list[Outcome]:
         return self._sync(
             _Kind(
-                _table(db.Task),
-                _table(db.TaskSupportUnit),
+                table_of(db.Task),
+                table_of(db.TaskSupportUnit),
                 "task_id",
                 lambda plan: plan.tasks,
                 self._task_values,
@@ -167,8 +163,8 @@ class ItemWriter:
     def targets(self, plans: Sequence[PlanItems]) -> list[Outcome]:
         return self._sync(
             _Kind(
-                _table(db.Target),
-                _table(db.TargetSupportUnit),
+                table_of(db.Target),
+                table_of(db.TargetSupportUnit),
                 "target_id",
                 lambda plan: plan.targets,
                 self._target_values,
@@ -180,8 +176,8 @@ class ItemWriter:
     def reporting(self, plans: Sequence[PlanItems]) -> list[Outcome]:
         return self._sync(
             _Kind(
-                _table(db.ReportingObligation),
-                _table(db.ReportingUnit),
+                table_of(db.ReportingObligation),
+                table_of(db.ReportingUnit),
                 "reporting_id",
                 lambda plan: plan.reporting,
                 self._reporting_values,

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.db import models as db
 from bot.db.migrate import schema_state
+from bot.db.tables import table_of
 from bot.fingerprint import code_fingerprint, digest
 from bot.plans.loader import WorkspaceFiles
 from bot.workcal import WorkCalendar
@@ -93,7 +94,7 @@ def stored_plans(engine: Engine) -> dict[str, Stored]:
 
 def read_stored(connection: Connection) -> dict[str, Stored]:
     """Plan id → its stored fingerprint and warning count, for every active plan."""
-    plans = _table(db.Plan)
+    plans = table_of(db.Plan)
     query = sa.select(plans.c.id, plans.c.fingerprint, plans.c.warnings).where(plans.c.archived_at.is_(None))
     return {
         plan_id: Stored(fingerprint, warnings) for plan_id, fingerprint, warnings in connection.execute(query)
@@ -105,8 +106,3 @@ def _bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""  # the loader says what is wrong with it; an unreadable file is never skipped
-
-
-def _table(model_class: type[object]) -> sa.Table:
-    found: sa.Table = getattr(model_class, "__table__")  # noqa: B009 (SQLModel does not type it)
-    return found

@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from bot.db import models as db
 from bot.db.bulk import insert_new_rows
+from bot.db.tables import table_of
 
 T = TypeVar("T")
 CHUNK = 900
@@ -27,10 +28,8 @@ SQLITE_ROWS = 5000
 """Rows per SQLite executemany, so the processed copy of a million rows is never held at once."""
 
 
-def table(model: type[SQLModel]) -> sa.Table:
-    """The Core table of a model, for bulk statements that skip the ORM."""
-    found: sa.Table = getattr(model, "__table__")  # noqa: B009 (SQLModel does not type it)
-    return found
+table = table_of
+"""The Core table of a model (`bot.db.tables.table_of`), as the reminder code calls it."""
 
 
 def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

@@ -182,6 +182,17 @@ def reply_on(
     act_on(turn, person, reminder.task, reminder, understanding, text, message_id, attachments)
 
 
+def reply_on_task(
+    turn: Turn, person: Person, task: Task, text: str, message_id: str, attachments: tuple[Attachment, ...]
+) -> None:
+    """Words about a task picked by its number in a listing (`/viec`): as `reply_on`, no reminder."""
+    if asks_undo(text):
+        correct(turn, person, rest=asks_undo(text) or "")
+        return
+    understanding = understand_reply(text, now_date=turn.today, lang=turn.lang, now_time=_local_time(turn))
+    act_on(turn, person, task, None, understanding, text, message_id, attachments)
+
+
 def _about_report(
     turn: Turn, person: Person, reminder: Reminder, understanding: Understanding, text: str
 ) -> None:

@@ -41,8 +41,6 @@ from bot.outbox.checkin import cut_at_word, short_reference
 from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import choices_for
 from bot.people.permissions import can_report
-from bot.understand import understand_reply
-from bot.understand.undo import asks_undo
 
 ANSWERABLE_LISTS = (CheckinKind.CHECKIN.value, CheckinKind.LIST.value)
 """Numbered messages a reply answers by number (a grouped escalation is read, not answered)."""
@@ -177,15 +175,10 @@ def _item(turn: Turn, person: Person, key: str, item_id: int) -> Reminder | Task
 
 def _reply(turn: Turn, person: Person, item: Reminder | Task, words: str) -> None:
     event = turn.event
-    if not isinstance(item, Task):
+    if isinstance(item, Task):
+        answers.reply_on_task(turn, person, item, words, event.message_id, event.attachments)
+    else:
         answers.reply_on(turn, person, item, words, event.message_id, event.attachments)
-        return
-    if asks_undo(words) is not None:
-        answers.correct(turn, person, rest=asks_undo(words) or "")
-        return
-    local = turn.now.astimezone(turn.tz).time()
-    understanding = understand_reply(words, now_date=turn.today, lang=turn.lang, now_time=local)
-    answers.act_on(turn, person, item, None, understanding, words, event.message_id, event.attachments)
 
 
 def item_choices(turn: Turn, person: Person, reminder: Reminder) -> None:
