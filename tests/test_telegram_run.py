@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -101,3 +101,72 @@ def test_a_webhook_without_its_secret_stops_at_start(
     message = " ".join(err.split())
     assert "Không khởi động được kênh telegram" in message and "TELEGRAM_WEBHOOK_SECRET" in message
     assert "Traceback" not in err and not api.calls_to("setWebhook")
+
+
+def test_a_message_handled_just_before_a_stop_is_not_handled_again_at_the_next_start(
+    sqlite: tuple[str, Engine], tmp_path: Path
+) -> None:
+    """Telegram sends an update again until a later getUpdates confirms it: a stop right after
+    the bot answered /start used to leave it unconfirmed, and the next start welcomed the person
+    a second time (and would file a status reply twice). Every call takes a while, so the stop
+    comes while the second reply (the command list) is still being sent."""
+    with FakeBotApi(token=TOKEN, latency=0.3) as api:
+        _stop_right_after_the_welcome(sqlite, tmp_path, api)
+
+
+def _stop_right_after_the_welcome(sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi) -> None:
+    url, engine = sqlite
+    clock = SystemClock()
+    build_world(engine, people=1, bind=False, now=clock.now())
+    with Session(engine) as session, session.begin():
+        code = create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
+    chat = {"id": 5502, "type": "private"}
+    sender = {"id": 5502, "is_bot": False, "first_name": "Lan"}
+
+    def say(number: int, text: str) -> None:
+        api.queue_update(
+            {
+                "message": {
+                    "message_id": number,
+                    "date": int(clock.now().timestamp()),
+                    "chat": chat,
+                    "from": sender,
+                    "text": text,
+                }
+            }
+        )
+
+    def texts() -> list[str]:
+        return [str(call.params["text"]) for call in api.delivered() if call.chat_id == "5502"]
+
+    def wait_until(condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.02)
+        assert condition(), what
+
+    env = telegram_env(url, api)
+    say(1, f"/start {code}")
+    first = start_run(env, tmp_path)
+    try:
+        wait_until(lambda: bool(texts()), "no welcome")
+    finally:
+        first.send_signal(signal.SIGTERM)  # as soon as the first reply is out
+        out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, out + err
+    before = texts()
+    assert before[0].startswith("Chào Cán bộ 0"), before
+    assert api.pending_updates() == 0, "the stop did not confirm the update it had handled"
+
+    say(2, "/viec")
+    second = start_run(env, tmp_path)
+    try:
+        wait_until(lambda: len(texts()) > len(before), "no answer to /viec")
+        time.sleep(0.5)  # anything else it would send now
+    finally:
+        second.send_signal(signal.SIGTERM)
+        out, err = second.communicate(timeout=30)
+    assert second.returncode == 0, out + err
+    after = texts()[len(before) :]
+    assert len(after) == 1 and "III.2.c" in after[0], after
+    assert not any(text.startswith("Chào") for text in after), after

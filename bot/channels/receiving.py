@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 """An update is a few kilobytes at most; a bigger body is not the platform's."""
 POLL_PAUSE_CAP = 60.0
+STOP_GRACE = 10.0
+"""Seconds a stop waits for the messages already received to be handled: a platform that counts
+them as delivered (Zalo's poll, a webhook) would not send them again, and Telegram would send
+them again to be handled twice (a second welcome, a second status reply)."""
 """Longest wait between failed polls (the wait doubles from one second)."""
 
 Update = dict[str, Any]
@@ -130,7 +134,8 @@ class UpdateReceiver(ABC, Generic[C]):
         self._lang = lang
         self._channel: C | None = None
         self._queue: asyncio.Queue[Update] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._consumer: asyncio.Task[None] | None = None
+        self._poller: asyncio.Task[None] | None = None
         self._hooked = False
         """Started in webhook mode: webhook calls are queued from now on."""
         self.handled = 0
@@ -167,6 +172,10 @@ class UpdateReceiver(ABC, Generic[C]):
     def _accepts(self, update: Update) -> bool:
         """Whether a webhook body is an update worth queueing."""
         return True
+
+    async def _confirm(self, channel: C) -> None:
+        """Tell the platform that every update fetched so far is handled (at a stop: the next
+        start must not get them again). Nothing to do where fetching them confirmed them."""
 
     # The shared machinery.
 
@@ -222,7 +231,7 @@ class UpdateReceiver(ABC, Generic[C]):
             return
         self.check_settings()
         self._channel = channel
-        self._tasks.append(asyncio.create_task(self._consume(), name=f"{self.name}-updates"))
+        self._consumer = asyncio.create_task(self._consume(), name=f"{self.name}-updates")
         webhook = self.listening.webhook
         if webhook is not None:
             # Calls that come as soon as the platform has the URL are taken (the web server runs
@@ -231,16 +240,30 @@ class UpdateReceiver(ABC, Generic[C]):
             await self._set_webhook(channel, webhook)
         else:
             await self._delete_webhook(channel)
-            self._tasks.append(asyncio.create_task(self._poll(channel), name=f"{self.name}-poll"))
+            self._poller = asyncio.create_task(self._poll(channel), name=f"{self.name}-poll")
 
     async def stop(self) -> None:
-        self._hooked = False
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        """Stop taking messages, finish handling those already taken (within `STOP_GRACE`), and
+        confirm them to the platform where it wants that (`_confirm`)."""
+        self._hooked = False  # webhook calls get 503 from now on: the platform sends them again
+        await _cancel(self._poller)
+        self._poller = None
+        if self._consumer is not None:
+            try:
+                await asyncio.wait_for(self._queue.join(), STOP_GRACE)
+            except TimeoutError:
+                log.warning(
+                    "%s: %d message(s) not handled within %g s of the stop; "
+                    "they are lost unless the platform sends them again",
+                    self.label,
+                    self._queue.qsize(),
+                    STOP_GRACE,
+                )
+            else:
+                if self._channel is not None:
+                    await self._confirm(self._channel)
+        await _cancel(self._consumer)
+        self._consumer = None
 
     async def idle(self) -> None:
         """Wait until every update received so far has been handled (for tests)."""
@@ -286,3 +309,11 @@ class UpdateReceiver(ABC, Generic[C]):
         replies = await self._conversation.handle(event)
         self.handled += 1
         await deliver(self._channel, event, replies)
+
+
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -165,6 +165,18 @@ class TelegramReceiver(UpdateReceiver[TelegramChannel]):
             self._offset = updates[-1].update_id + 1
         return [update.to_dict() for update in updates]
 
+    async def _confirm(self, channel: TelegramChannel) -> None:
+        if self._offset is None:
+            return
+        try:
+            # The offset confirms what came before it; an update that came meanwhile stays
+            # queued on Telegram's side for the next start.
+            await channel.bot.get_updates(
+                offset=self._offset, timeout=0, limit=1, allowed_updates=list(ALLOWED_UPDATES), read_timeout=5
+            )
+        except TelegramError as exc:
+            log.warning("Telegram: could not confirm the messages handled before the stop: %s", exc.message)
+
     def _poll_failed(self, exc: Exception) -> float | None:
         if isinstance(exc, Conflict):
             log.error("Telegram getUpdates conflict (another bot process polls this token?): %s", exc.message)

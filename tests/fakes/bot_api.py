@@ -187,6 +187,11 @@ class FakeBotApi:
             self._state.updates.append(update)
             return int(update["update_id"])
 
+    def pending_updates(self) -> int:
+        """Queued updates that no getUpdates offset has confirmed yet."""
+        with self._lock:
+            return len(self._state.updates)
+
     # --- what happened --------------------------------------------------------------------------
 
     @property
