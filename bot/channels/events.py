@@ -58,6 +58,10 @@ class IncomingEvent:
     """Telegram's callback query id, to answer the press (stops the spinner)."""
     attachments: tuple[Attachment, ...] = ()
     is_group: bool = False
+    delivery_id: str | None = None
+    """Set where the platform may deliver this update again (Telegram, until a later poll
+    confirms it: `<bot id>:<update_id>`), so that a second delivery is recognised; None where it
+    never does."""
 
 
 @dataclass(frozen=True, slots=True)

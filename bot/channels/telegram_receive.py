@@ -7,11 +7,14 @@ and persistence would sit unused), the channel's connection pool and base URL (s
 API, the tests' fake) are reused as they are, and the webhook is one route of the bot's own web application
 (`bot.web.webhooks`, beside the dashboard) rather than PTB's tornado server.
 Polling confirms an update to Telegram only after it is handled; the webhook answers 200 once the
-update is queued (Telegram would otherwise resend it), so a stop loses at most what is queued.
+update is queued (Telegram would otherwise resend it). A stop handles what is queued and confirms
+it; an update handled just before a crash comes again at the next start, and carries its id
+(`IncomingEvent.delivery_id`) so the conversation recognises it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Mapping
@@ -189,4 +192,9 @@ class TelegramReceiver(UpdateReceiver[TelegramChannel]):
     def _to_event(
         self, channel: TelegramChannel, update: Mapping[str, Any], now: dt.datetime
     ) -> IncomingEvent | None:
-        return to_event(Update.de_json(dict(update), channel.bot), now=now, bot_username=channel.bot.username)
+        bot = channel.bot
+        event = to_event(Update.de_json(dict(update), bot), now=now, bot_username=bot.username)
+        if event is None:
+            return None
+        # update_id counts per bot: another token on the same database starts its own count.
+        return dataclasses.replace(event, delivery_id=f"{bot.id}:{update['update_id']}")

@@ -529,6 +529,24 @@ class FloodSlot(SQLModel, table=True):
     """Who holds the slot while a send is on the wire; only they free it early."""
 
 
+# --- Updates a platform may deliver again (bot.chat.conversation.received) ----------------------
+
+
+class ReceivedUpdate(SQLModel, table=True):
+    """An update the conversation has handled, written in the same transaction as what it did:
+    Telegram sends an update again until a later poll confirms it, so one whose handling was
+    committed just before the process died comes again at the next start, and is recognised here
+    (a status reply is not filed twice). Kept for `RECEIVED_KEPT`, far longer than a platform
+    holds an update it has not had confirmed."""
+
+    __tablename__ = "received_updates"
+
+    channel: str = Field(primary_key=True)
+    delivery_id: str = Field(primary_key=True)
+    """The platform's id of the delivery (`IncomingEvent.delivery_id`)."""
+    received_at: dt.datetime = Field(default=None, sa_type=UTCDateTime, nullable=False, index=True)
+
+
 # --- The dashboard's sign-in (bot.web) ---------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -108,12 +108,16 @@ class FakeBotApi:
         *,
         limits: Limits | None = None,
         latency: float = 0.0,
+        method_latency: Mapping[str, float] | None = None,
         hang_seconds: float = 30.0,
         token: str | None = None,
     ) -> None:
         self.limits = limits or Limits()
         self.latency = latency
         """Seconds every call takes before it is answered (to widen race windows in tests)."""
+        self.method_latency = dict(method_latency or {})
+        """Seconds calls to one method take instead (`{"sendMessage": 0.4}`): a process can be
+        stopped while that call is on its way, before the next one is made."""
         self.hang_seconds = hang_seconds
         """How long a `hang` fault holds the request before answering 504 (set it above the
         client's timeout)."""
@@ -218,8 +222,9 @@ class FakeBotApi:
 
     def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Answer one call: (HTTP status, JSON body). Runs on the server's request threads."""
-        if self.latency:
-            time.sleep(self.latency)
+        wait = self.method_latency.get(method, self.latency)
+        if wait:
+            time.sleep(wait)
         with self._lock:
             call = Call(method=method, token=token, params=params, at=time.monotonic())
             self._state.calls.append(call)

@@ -40,6 +40,7 @@ from bot.chat.conversation.messages import (
     render,
 )
 from bot.chat.conversation.numbers import choice_number
+from bot.chat.conversation.received import first_delivery
 from bot.chat.conversation.reminders import (
     Reminder,
     Stale,
@@ -149,6 +150,8 @@ class ChatConversation:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 with session.begin():
+                    if not first_delivery(session, event):
+                        return []
                     turn = self._turn(session, event)
                     if verdict is Verdict.WARN:
                         turn.say(turn.t(SLOW_DOWN, limit=self.flood.limit))
