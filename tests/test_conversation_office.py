@@ -56,8 +56,9 @@ class Office:
         name: str = "Khdt",
         lang: str = "vi",
         person_id: str | None = None,
+        channel: str = "telegram",
     ) -> str:
-        """A person of `unit` registered from Telegram chat `chat`; returns their id."""
+        """A person of `unit` registered from `channel`'s chat `chat`; returns their id."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             code = create_invite(
                 session,
@@ -70,7 +71,7 @@ class Office:
             person = redeem_invite(
                 session,
                 code=code,
-                channel="telegram",
+                channel=channel,
                 chat_id=chat,
                 user_id=chat,
                 display_name=name,

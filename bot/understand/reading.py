@@ -621,7 +621,29 @@ def _percent(message: _Message, questions: set[int]) -> tuple[int | None, str | 
             word == "half" and "year" not in words[index + 1 : index + 3]
         ):
             found = 50
+    if found is None and bad is None:
+        found = _bare_progress_number(message, questions)
     return found, bad
+
+
+_AFTER_BARE_PERCENT = frozenset({"a", "roi", "nhe", "nha"})
+"""What may follow `đang làm 50` and leave the number a percentage (`ạ`, `rồi`, `nhé`)."""
+
+
+def _bare_progress_number(message: _Message, questions: set[int]) -> int | None:
+    """`đang làm 50`: a whole number from 1 to 99 right after a progress phrase, ending its clause,
+    is the percentage with the `%` left out; `đang làm 2 hạng mục` is not."""
+    words = message.words
+    for match in message.matches:
+        index = match.end
+        if Cue.PROGRESS not in match.cues or index >= len(words) or not words[index].isdigit():
+            continue
+        if message.sentence(index).start in questions:
+            continue
+        rest = words[index + 1 : message.clause(index).end]
+        if 1 <= int(words[index]) <= 99 and all(not w.isalnum() or w in _AFTER_BARE_PERCENT for w in rest):
+            return int(words[index])
+    return None
 
 
 def _number(word: str) -> float | None:

@@ -30,6 +30,7 @@ from bot.chat.conversation.messages import (
     REPORT_ONLY_DONE,
     TARGET_NOT_RECORDED,
     UNDO_ASK,
+    WHICH_ITEM_IN_LIST,
 )
 from bot.chat.conversation.reminders import Reminder, recent_reminders
 from bot.chat.conversation.state import Choice
@@ -42,6 +43,7 @@ from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import choices_for, shorten
 from bot.people.updates import NothingToCorrect
 from bot.understand import Aside, ReportClaim, Snooze, Understanding, understand_reply
+from bot.understand.courtesy import only_courtesy
 from bot.understand.undo import asks_undo
 
 RECENT = dt.timedelta(days=7)
@@ -304,12 +306,15 @@ def _local_time(turn: Turn) -> dt.time:
     return turn.now.astimezone(turn.tz).time()
 
 
-def free_text(turn: Turn, person: Person, text: str) -> None:
+def free_text(turn: Turn, person: Person, text: str, *, listed: bool = False) -> None:
     """Words that answer nothing: a correction, a report claim, else perhaps about the one task
-    reminded lately, else the offer of `/baocao`."""
+    reminded lately, else the offer of `/baocao` (or, when a numbered list was just shown to be
+    answered, `listed`, how to answer it). Thanks alone are left unanswered."""
     if text and asks_undo(text) is not None:
         correct(turn, person, rest=asks_undo(text) or "")
         return
+    if text and only_courtesy(text):
+        return  # «cảm ơn», «ok»: no answer to spend the chat's small quota on
     understanding = (
         understand_reply(text, now_date=turn.today, lang=turn.lang, now_time=_local_time(turn))
         if text
@@ -341,7 +346,7 @@ def free_text(turn: Turn, person: Person, text: str) -> None:
     if understanding is not None and understanding.aside in (Aside.QUESTION, Aside.COMPLAINT):
         _aside(turn, understanding.aside, "", None, text)
         return
-    turn.say(turn.t(OFFER_REPORT))
+    turn.say(turn.t(WHICH_ITEM_IN_LIST if listed else OFFER_REPORT))
 
 
 def correct(turn: Turn, person: Person, rest: str = "") -> None:

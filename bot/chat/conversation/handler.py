@@ -338,7 +338,7 @@ def _words(turn: Turn, person: Person, text: str) -> None:
         turn.say(turn.t(stale.template, task=stale.task or ""))
         return
     if reminder is None:
-        answers.free_text(turn, person, text)
+        answers.free_text(turn, person, text, listed=checkins.answered_checkin(turn, person) is not None)
     elif number is None:
         answers.reply_on(turn, person, reminder, text, event.message_id, event.attachments)
     elif 1 <= number <= len(choices := choices_for(answers.kind_of(reminder))):

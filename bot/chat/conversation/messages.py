@@ -62,6 +62,10 @@ OVERDUE_LINE = N_("{number}. {key} {title} — hạn {due}, trễ {days} ngày l
 LIST_HOW_TO_ANSWER = N_(
     "Cập nhật theo số trong danh sách này, mỗi việc một dòng, ví dụ «1 xong», «2 đang làm 60%»."
 )
+WHICH_ITEM_IN_LIST = N_(
+    "Chưa ghi nhận gì: tin nhắn chưa nói việc nào. Đề nghị gõ số của việc trong danh sách gần nhất "
+    "kèm tình trạng, mỗi việc một dòng, ví dụ «1 xong», «2 đang làm 60%»."
+)
 
 DIGEST_NOT_ALLOWED = N_(
     "Chỉ lãnh đạo văn phòng, quản trị viên và người nhận tổng hợp của kế hoạch mới xem được bản tổng "
