@@ -63,10 +63,10 @@ def numbered_lines(text: str) -> list[tuple[int, str]] | None:
     return found or None
 
 
-def remember_listing(turn: Turn, person: Person, task_ids: list[int], total: int) -> None:
-    """A `/viec` or `/quahan` listing just shown: what its numbers stand for, so that «3 xong»
-    after it files the listing's third task."""
-    items = [{"n": number, "task_id": task_id} for number, task_id in enumerate(task_ids, 1)]
+def remember_listing(turn: Turn, person: Person, task_ids: list[int], total: int, *, first: int = 1) -> None:
+    """A `/viec` or `/quahan` listing just shown, numbered from `first` (a later page goes on from
+    the one before): what its numbers stand for, so that «3 xong» after it files its third task."""
+    items = [{"n": number, "task_id": task_id} for number, task_id in enumerate(task_ids, first)]
     turn.session.add(
         Checkin(
             person_id=person.id,
@@ -123,7 +123,8 @@ def answer_checkin(turn: Turn, person: Person, checkin: Checkin, lines: list[tup
     if wrong:
         only_one = len(by_number) == 1  # «chỉ có từ 1 đến 1» reads as a mistake
         template = CHECKIN_NO_SUCH_ITEM_ONE if only_one else CHECKIN_NO_SUCH_ITEM
-        raise Refusal(Reply(turn.message(turn.t(template, number=wrong[0], count=len(by_number)))))
+        first, last = min(by_number), max(by_number)  # a listing's page 2 runs from 11 to 20
+        raise Refusal(Reply(turn.message(turn.t(template, number=wrong[0], first=first, last=last))))
     if len(lines) == 1 and not lines[0][1]:
         item = _item(turn, person, key, by_number[lines[0][0]])
         if isinstance(item, Task):

@@ -55,12 +55,14 @@ NO_TASKS = N_("Đơn vị của anh/chị không có nhiệm vụ nào đang m�
 TASKS_HEADER = N_("Nhiệm vụ đang mở của {unit} ({count}), hạn gần nhất trước:")
 TASK_LINE = N_("{number}. {key} {title} — hạn {due}; {status}")
 TASK_LINE_NO_DUE = N_("{number}. {key} {title} — không có hạn cố định; {status}")
-MORE_TASKS = N_("… và {count} nhiệm vụ khác.")
+LIST_PAGE_NEXT = N_("Trang {page}/{pages}: gõ «{command} {next}» để xem {count} nhiệm vụ tiếp theo.")
+LIST_PAGE_LAST = N_("Trang {page}/{pages}: trang cuối.")
+LIST_NO_PAGE = N_("Danh sách chỉ có {pages} trang: gõ «{command} {pages}» để xem trang cuối.")
 NO_OVERDUE = N_("Không có nhiệm vụ nào quá hạn.")
 OVERDUE_HEADER = N_("Nhiệm vụ quá hạn ({count}), quá hạn lâu nhất trước:")
 OVERDUE_LINE = N_("{number}. {key} {title} — hạn {due}, trễ {days} ngày làm việc")
 LIST_HOW_TO_ANSWER = N_(
-    "Cập nhật theo số trong danh sách này, mỗi việc một dòng, ví dụ «1 xong», «2 đang làm 60%»."
+    "Cập nhật theo số trong danh sách này, mỗi việc một dòng, ví dụ «{first} xong», «{second} đang làm 60%»."
 )
 WHICH_ITEM_IN_LIST = N_(
     "Chưa ghi nhận gì: tin nhắn chưa nói việc nào. Đề nghị gõ số của việc trong danh sách gần nhất "
@@ -188,12 +190,12 @@ TARGET_NOT_RECORDED = N_(
 )
 
 CHECKIN_NO_SUCH_ITEM = N_(
-    "Danh sách nhắc việc gần nhất không có mục số {number} (chỉ có từ 1 đến {count}). Chưa ghi nhận gì; "
-    "đề nghị trả lời lại, mỗi việc một dòng, ví dụ «1 xong»."
+    "Danh sách gần nhất không có mục số {number} (chỉ có từ {first} đến {last}). Chưa ghi nhận gì; "
+    "đề nghị trả lời lại, mỗi việc một dòng, ví dụ «{first} xong»."
 )
 CHECKIN_NO_SUCH_ITEM_ONE = N_(
-    "Danh sách gần nhất chỉ có một mục, số 1; không có mục số {number}. Chưa ghi nhận gì; đề nghị trả "
-    "lời lại, ví dụ «1 xong»."
+    "Danh sách gần nhất chỉ có một mục, số {first}; không có mục số {number}. Chưa ghi nhận gì; đề nghị "
+    "trả lời lại, ví dụ «{first} xong»."
 )
 CHECKIN_BARE_NUMBERS = N_(
     "Mỗi dòng cần số của việc và tình trạng, ví dụ «1 xong», «2 đang làm 60%». Chưa ghi nhận gì."
