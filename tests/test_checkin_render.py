@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 
 from bot.channels.callbacks import parse_press
+from bot.cutting import cut_at_word
 from bot.db.models import CheckinKind, OutboxKind
 from bot.outbox.checkin import (
     Detail,
     Urgency,
     checkin_record,
-    cut_at_word,
     items_of,
     part_of,
     render_checkin,
@@ -132,11 +132,11 @@ def test_on_telegram_each_item_is_a_button_that_opens_its_choices() -> None:
 
 
 def test_a_title_is_cut_at_a_word() -> None:
-    cut = cut_at_word(LONG_TITLE)
+    cut = cut_at_word(LONG_TITLE, 100)
     assert len(cut) <= 100 and cut.endswith("…")
     assert LONG_TITLE.startswith(cut[:-1])
     assert LONG_TITLE[len(cut) - 1] == " "  # cut where a word ends
-    assert cut_at_word("ngắn gọn") == "ngắn gọn"
+    assert cut_at_word("ngắn gọn", 100) == "ngắn gọn"
 
 
 @pytest.mark.parametrize(("limit", "html"), [(2000, False), (4096, True)])

@@ -161,12 +161,15 @@ def _end_right_after_the_welcome(
         out, err = first.communicate(timeout=30)
     time.sleep(0.6)  # the fake answers (and records) a call already on its way
     before = texts()
-    assert before[0].startswith("Chào Cán bộ 0") and len(before) == 2, before
+    assert before[0].startswith("Chào Cán bộ 0"), before
     if end == "stop":
+        assert len(before) == 2, before  # the command list too: the stop let the reply finish
         assert first.returncode == 0, out + err
         assert api.pending_updates() == 0, "the stop did not confirm the update it had handled"
     else:
         assert first.returncode == -signal.SIGKILL, out + err
+        # The command list may or may not have left before the crash; either way it is not
+        # sent again with a second welcome.
         assert api.pending_updates() == 1, "the update was confirmed before the crash: nothing tested"
 
     say(2, "/viec")

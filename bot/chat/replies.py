@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.cutting import cut_at_word
 from bot.datefmt import long_date
 from bot.db.labels import status_label
 from bot.db.models import TaskStatus
 from bot.i18n import N_
-from bot.outbox.checkin import cut_at_word, short_reference
+from bot.outbox.checkin import short_reference
 from bot.understand import Understanding
 from bot.understand.labels import period_label
 from bot.understand.messages import (

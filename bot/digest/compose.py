@@ -15,13 +15,14 @@ from sqlmodel import Session
 from bot import paths
 from bot.db.models import Person
 from bot.digest.queries import build_digest, cutoff_of, task_rows_by_plan
-from bot.digest.render import Format, render_digest
+from bot.digest.render import Format, render_digest, render_plain
 from bot.digest.schedule import previous_digest_at
 from bot.digest.split import TELEGRAM_LIMIT, ZALO_LIMIT, split_message
 from bot.workcal import WorkCalendar
 
 CHANNEL_FORMATS = {"telegram": (Format.HTML, TELEGRAM_LIMIT), "zalo": (Format.TEXT, ZALO_LIMIT)}
-"""Any other channel (the console) gets plain text in Zalo-sized pieces."""
+"""Any other channel (the console) gets plain text in Zalo-sized pieces. A plain text channel gets
+the short digest (`render_plain`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,10 @@ def compose_digest(
         session, plan_ids, as_of=as_of, tz=tz, calendar=calendar, since=since, recipient=person.name
     )
     fmt, limit = CHANNEL_FORMATS.get(channel, (Format.TEXT, ZALO_LIMIT))
-    text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates)
+    if fmt is Format.HTML:
+        text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates)
+    else:
+        text = render_plain(digest, lang=language, tz=tz, templates=templates)
     tasks = task_rows_by_plan(session, plan_ids, as_of=as_of, tz=tz)
     return ComposedDigest(
         pieces=split_message(text, limit, html=fmt is Format.HTML),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -133,6 +133,9 @@ class Listing(Generic[T]):
     def more(self) -> int:
         return self.total - len(self.rows)
 
+    def first(self, rows: int) -> Listing[T]:
+        return Listing(self.rows[:rows], self.total)
+
 
 @dataclass(frozen=True, slots=True)
 class Digest:
@@ -150,3 +153,15 @@ class Digest:
     missing_reports: Listing[MissingReport]
     silent_units: Listing[SilentUnit]
     failed: Listing[FailedDelivery]
+
+    def first(self, rows: int) -> Digest:
+        """The same digest with each list cut to its first `rows` (every total stays)."""
+        return replace(
+            self,
+            overdue=self.overdue.first(rows),
+            due_soon=self.due_soon.first(rows),
+            updates=self.updates.first(rows),
+            missing_reports=self.missing_reports.first(rows),
+            silent_units=self.silent_units.first(rows),
+            failed=self.failed.first(rows),
+        )

@@ -19,6 +19,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from bot import paths
+from bot.cutting import cut_at_word
 from bot.datefmt import long_date, short_date
 from bot.db.labels import status_label
 from bot.digest.messages import DOMAIN, outbox_kind_label, standing_label
@@ -53,7 +54,30 @@ def environment(lang: str, html: bool, templates: Path = paths.TEMPLATES_DIR) ->
     env.filters["status"] = lambda value: status_label(value, lang)
     env.filters["standing"] = lambda value: standing_label(lang, value)
     env.filters["kind"] = lambda value: outbox_kind_label(lang, value)
+    env.filters["short"] = lambda value, limit: cut_at_word(value, limit) if limit else value
     return env
+
+
+TEXT_ONLY_ROWS = 5
+"""Rows of each list in the plain text digest: Zalo counts every message against a small quota and
+takes no files, so its digest is three messages rather than seven; the totals are all there, and
+the workbook (Telegram, the dashboard) has every row."""
+TEXT_ONLY_TITLE = 90
+"""Plan and task titles in the plain text digest are cut at a word to this length (plans' titles
+run to 300 characters)."""
+
+
+def render_plain(digest: Digest, *, lang: str, tz: ZoneInfo, templates: Path = paths.TEMPLATES_DIR) -> str:
+    """The digest for a channel without HTML or files (Zalo): short lists, short titles."""
+    return render_digest(
+        digest.first(TEXT_ONLY_ROWS),
+        lang=lang,
+        tz=tz,
+        fmt=Format.TEXT,
+        templates=templates,
+        workbook=False,
+        title_limit=TEXT_ONLY_TITLE,
+    )
 
 
 def render_digest(
@@ -63,7 +87,11 @@ def render_digest(
     tz: ZoneInfo,
     fmt: Format = Format.TEXT,
     templates: Path = paths.TEMPLATES_DIR,
+    workbook: bool = True,
+    title_limit: int | None = None,
 ) -> str:
+    """The digest's message text; `workbook`: the workbook goes with it (a cut list points there);
+    `title_limit`: plan and task titles are cut at a word to this length."""
     env = environment(lang, fmt is Format.HTML, templates)
 
     def moment(value: dt.datetime) -> str:
@@ -80,6 +108,8 @@ def render_digest(
         since_day=digest.since.astimezone(tz).date(),
         moment=moment,
         local_day=local_day,
+        workbook=workbook,
+        title_limit=title_limit,
     )
     # Blank lines separate sections; a conditional block may leave more than one.
     lines = text.strip().splitlines()

@@ -233,7 +233,7 @@ def _rendered(
     session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar, templates: Path
 ) -> dict[str, str]:
     from bot.digest.queries import build_digest
-    from bot.digest.render import Format, render_digest
+    from bot.digest.render import Format, render_digest, render_plain
 
     person = session.get(Person, due.person_id)
     assert person is not None, due.person_id
@@ -243,7 +243,7 @@ def _rendered(
     )
     return {
         "text": render_digest(digest, lang=person.language, tz=tz, fmt=Format.HTML, templates=templates),
-        "plain": render_digest(digest, lang=person.language, tz=tz, fmt=Format.TEXT, templates=templates),
+        "plain": render_plain(digest, lang=person.language, tz=tz, templates=templates),
         "parse_mode": "html",
     }
 

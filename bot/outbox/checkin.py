@@ -22,6 +22,7 @@ from typing import Any
 from bot import paths
 from bot.channels.base import Button, OutgoingMessage, ParseMode
 from bot.channels.callbacks import reminder_data
+from bot.cutting import cut_at_word
 from bot.datefmt import short_date
 from bot.db.models import CheckinKind, OutboxKind
 from bot.i18n import translations
@@ -109,18 +110,6 @@ def _urgency(context: ReminderContext, days_left: int | None) -> Urgency:
     return Urgency.TODAY if days_left == 0 else Urgency.SOON
 
 
-def cut_at_word(text: str, limit: int = TITLE_CUT) -> str:
-    """The text on one line, cut at the last word that fits (an ellipsis says it was cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:.-–—") + "…"
-
-
 def short_reference(kind: str, key: str, lang: str) -> str:
     """`Nhiệm vụ 1.2`, `Báo cáo BC-3`, `Chỉ tiêu 2`: what confirmations and lists call an item."""
     labels = {"task": "Nhiệm vụ", "report": "Báo cáo", "target": "Chỉ tiêu"}
@@ -204,7 +193,7 @@ def _line(item: Item, n: int, lang: str, detail: Detail) -> dict[str, Any]:
         "n": n,
         "subject_kind": kind,
         "reference": short_reference(kind, subject.key if subject else "", lang),
-        "title": cut_at_word(subject.title) if subject else "",
+        "title": cut_at_word(subject.title, TITLE_CUT) if subject else "",
         "unit": _late_unit(context),
         "due": short_date(context.due, lang) if context.due else "",
         "days_left": days_left,

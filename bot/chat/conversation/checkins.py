@@ -35,9 +35,10 @@ from bot.chat.conversation.messages import (
 from bot.chat.conversation.reminders import ANSWERABLE, CHOICE_WINDOW, Reminder, Stale, checked_reminder
 from bot.chat.conversation.state import Choice, Step, StepKind
 from bot.chat.conversation.turn import Refusal, Turn
+from bot.cutting import cut_at_word
 from bot.db.models import Checkin, CheckinKind, OutboxMessage, OutboxState, Person, Task, TaskStatus
 from bot.i18n import translations
-from bot.outbox.checkin import cut_at_word, short_reference
+from bot.outbox.checkin import short_reference
 from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import choices_for
 from bot.people.permissions import can_report

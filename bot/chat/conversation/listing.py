@@ -25,10 +25,10 @@ from bot.chat.conversation.messages import (
     TASKS_HEADER,
 )
 from bot.chat.conversation.turn import Refusal, Turn
+from bot.cutting import cut_at_word
 from bot.datefmt import short_date
 from bot.db.labels import status_label
 from bot.db.models import Person, Plan, PlanDigestRecipient, Task, Unit
-from bot.outbox.checkin import cut_at_word
 from bot.people import can_request_digest, overdue_for, tasks_for
 from bot.people.permissions import SEES_EVERYTHING
 

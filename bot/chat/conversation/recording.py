@@ -35,10 +35,10 @@ from bot.chat.conversation.reminders import (
 )
 from bot.chat.conversation.turn import Refusal, Turn
 from bot.chat.replies import confirmation
+from bot.cutting import cut_at_word
 from bot.datefmt import long_date, short_date
 from bot.db.labels import status_label
 from bot.db.models import ChatBinding, OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskUpdate
-from bot.outbox.checkin import cut_at_word
 from bot.outbox.render import shorten
 from bot.people import NotAllowed, NotUnderstood, file_report, file_update
 from bot.people.updates import Correction, FiledUpdate, correct_update
