@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.channels.events import Reply
+from bot.channels.events import Attachment, Reply
 from bot.chat.conversation import ChatConversation
 from bot.db.models import TaskStatus
 from bot.people import AttemptLimiter
@@ -41,6 +41,14 @@ def test_thanks_alone_get_no_answer_and_change_nothing(
     for text in ("cảm ơn", "Dạ em cảm ơn ạ!", "ok 👍", "cam on bot nhe"):
         assert talk.respond(event("701", text, channel=channel)) == [], text
     assert dump(office.engine) == before
+
+
+def test_a_file_sent_with_thanks_is_still_answered(office: Office, talk: ChatConversation) -> None:
+    """A photo captioned «cảm ơn anh» is not filed anywhere: the sender hears so."""
+    office.bind("706", channel="zalo")
+    photo = Attachment(kind="photo", file_id="zalo-photo-9")
+    said = texts(talk.respond(event("706", "cảm ơn anh", channel="zalo", attachments=(photo,))))
+    assert "chưa biết tin nhắn này về nhiệm vụ nào" in said
 
 
 def test_thanks_after_a_reminder_of_one_task_are_not_taken_for_an_answer(

@@ -223,6 +223,25 @@ async def test_a_free_text_reply_to_a_reminder_is_stored(
     assert (update.status, update.percent, update.note) == (TaskStatus.IN_PROGRESS, 70, "chờ số liệu quý")
 
 
+async def test_a_reply_quoting_a_listing_answers_that_listing(
+    api: FakeBotApi, office: Office, channel: TelegramChannel, clock: Clock, polling: TelegramReceiver
+) -> None:
+    """«2 xong» quoting the /viec message files that message's second task, even after another
+    list was shown (it was told «Tôi chưa biết tin nhắn này về nhiệm vụ nào»)."""
+    office.bind("4005")
+    api.queue_update(message(4005, "/viec"))
+    listing = await said(api, 4005, "Nhiệm vụ đang mở")
+    second_task = listing.splitlines()[2].split("</b>")[0].split("<b>")[1]
+    listed_id = next(c for c in api.delivered() if c.chat_id == "4005").result["message_id"]
+    api.queue_update(message(4005, "/quahan"))  # a newer list, numbered differently
+    await said(api, 4005, "quá hạn")
+    quoted = {"message_id": listed_id, "date": PLATFORM_DATE, "chat": {"id": 4005, "type": "private"}}
+    api.queue_update(message(4005, "2 xong", reply_to_message=quoted))
+    assert "hoàn thành" in await said(api, 4005, f"Đã ghi nhận Nhiệm vụ {second_task} ")
+    (update,) = office.updates()
+    assert (update.task_id, update.status) == (office.task(second_task).id, TaskStatus.DONE)
+
+
 async def test_refusals_over_http_change_nothing(
     api: FakeBotApi,
     office: Office,
@@ -410,6 +429,7 @@ async def test_an_update_not_handled_before_a_stop_comes_again_at_the_next_start
 ) -> None:
     stuck = Stuck()
     first = TelegramReceiver(stuck, POLLING, clock=clock)
+    first.stop_grace = 0.2  # the stop waits this long for the stuck message, then gives it up
     await first.start({"telegram": channel})
     api.queue_update(message(4020, "/huongdan"))
     await wait_for(lambda: stuck.seen == ["/huongdan"])

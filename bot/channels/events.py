@@ -9,7 +9,8 @@ what, what a reply means) are written once and tested without a network.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.channels.base import OutgoingFile, OutgoingMessage
@@ -77,6 +78,9 @@ class Reply:
     files: tuple[OutgoingFile, ...] = ()
     """Sent after the text, on channels that can (`supports_files`); a reply whose text is empty
     only answers the press, removes buttons and sends its files."""
+    after_send: Callable[[str], Awaitable[None]] | None = field(default=None, compare=False)
+    """Called with the platform's id of the message once it is sent: the conversation keeps it, so
+    that a later reply quoting the message finds what it showed (a `/viec` listing's numbers)."""
 
 
 class Conversation(Protocol):

@@ -18,7 +18,7 @@ import datetime as dt
 import hmac
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -88,7 +88,9 @@ async def deliver(channel: Channel, event: IncomingEvent, replies: list[Reply]) 
                 if reply.edit_buttons_of is not None:
                     await channel.remove_buttons(chat_id, reply.edit_buttons_of)
             if reply.message.text:
-                await channel.send(chat_id, reply.message)
+                sent = await channel.send(chat_id, reply.message)
+                if reply.after_send is not None:
+                    await _after_send(reply.after_send, sent.message_id)
             if reply.files and can_send_files(channel):
                 assert isinstance(channel, FileChannel)
                 for item in reply.files:
@@ -101,6 +103,13 @@ async def deliver(channel: Channel, event: IncomingEvent, replies: list[Reply]) 
             await channel.answer_callback(event.callback_id)
         except ChannelError as exc:
             log.warning("%s press not answered: %s", channel.name, exc)
+
+
+async def _after_send(callback: Callable[[str], Awaitable[None]], message_id: str) -> None:
+    try:
+        await callback(message_id)
+    except Exception:  # the message went; only quoting it later loses its meaning
+        log.exception("after sending message %s", message_id)
 
 
 # --- the receiver ---------------------------------------------------------------------------------
@@ -121,6 +130,8 @@ class UpdateReceiver(ABC, Generic[C]):
     no_secret: ClassVar[str]
     """The message (gettext msgid, `{length}`) for a missing or invalid webhook secret."""
     setup_error: ClassVar[type[ChannelError]]
+    stop_grace: float = STOP_GRACE
+    """How long a stop waits for the messages already taken to be handled."""
     confirm_after_handling: ClassVar[bool] = False
     """True when the next poll confirms the updates of the last one (Telegram's offset): the poll
     then waits until they are handled, so a stop in between gets them again at the next start."""
@@ -250,14 +261,14 @@ class UpdateReceiver(ABC, Generic[C]):
         self._poller = None
         if self._consumer is not None:
             try:
-                await asyncio.wait_for(self._queue.join(), STOP_GRACE)
+                await asyncio.wait_for(self._queue.join(), self.stop_grace)
             except TimeoutError:
                 log.warning(
                     "%s: %d message(s) not handled within %g s of the stop; "
                     "they are lost unless the platform sends them again",
                     self.label,
                     self._queue.qsize(),
-                    STOP_GRACE,
+                    self.stop_grace,
                 )
             else:
                 if self._channel is not None:

@@ -313,8 +313,8 @@ def free_text(turn: Turn, person: Person, text: str, *, listed: bool = False) ->
     if text and asks_undo(text) is not None:
         correct(turn, person, rest=asks_undo(text) or "")
         return
-    if text and only_courtesy(text):
-        return  # «cảm ơn», «ok»: no answer to spend the chat's small quota on
+    if text and not turn.event.attachments and only_courtesy(text):
+        return  # «cảm ơn», «ok»: no answer to spend the chat's small quota on (a file is answered)
     understanding = (
         understand_reply(text, now_date=turn.today, lang=turn.lang, now_time=_local_time(turn))
         if text

@@ -13,10 +13,14 @@ not have refuses the whole reply: a typo in one line must not file the other lin
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
 from bot.channels.base import Button, OutgoingMessage, ParseMode
@@ -37,11 +41,14 @@ from bot.chat.conversation.state import Choice, Step, StepKind
 from bot.chat.conversation.turn import Refusal, Turn
 from bot.cutting import cut_at_word
 from bot.db.models import Checkin, CheckinKind, OutboxMessage, OutboxState, Person, Task, TaskStatus
+from bot.db.tables import table_of
 from bot.i18n import translations
 from bot.outbox.checkin import short_reference
 from bot.outbox.render import DOMAIN as REMINDER_DOMAIN
 from bot.outbox.render import choices_for
 from bot.people.permissions import can_report
+
+checkin_table = table_of(Checkin)
 
 ANSWERABLE_LISTS = (CheckinKind.CHECKIN.value, CheckinKind.LIST.value)
 """Numbered messages a reply answers by number (a grouped escalation is read, not answered)."""
@@ -68,18 +75,38 @@ def remember_listing(turn: Turn, person: Person, task_ids: list[int], total: int
     """A `/viec` or `/quahan` listing just shown, numbered from `first` (a later page goes on from
     the one before): what its numbers stand for, so that «3 xong» after it files its third task."""
     items = [{"n": number, "task_id": task_id} for number, task_id in enumerate(task_ids, first)]
-    turn.session.add(
-        Checkin(
-            person_id=person.id,
-            kind=CheckinKind.LIST.value,
-            channel=turn.event.channel,
-            chat_id=turn.event.chat_id,
-            sent_at=turn.now,
-            items=items,
-            shown=len(items),
-            total=total,
-        )
+    listing = Checkin(
+        person_id=person.id,
+        kind=CheckinKind.LIST.value,
+        channel=turn.event.channel,
+        chat_id=turn.event.chat_id,
+        sent_at=turn.now,
+        items=items,
+        shown=len(items),
+        total=total,
     )
+    turn.session.add(listing)
+    turn.session.flush()
+    assert listing.id is not None
+    # The listing is the reply just said: once sent, its message id is kept, so that a reply
+    # quoting it (Telegram) answers this list, not whichever list came last.
+    turn.replies[-1] = replace(
+        turn.replies[-1], after_send=_keep_sent_id(turn.session.get_bind(), listing.id)
+    )
+
+
+def _keep_sent_id(bind: Engine | Connection, checkin_id: int) -> Callable[[str], Awaitable[None]]:
+    engine = bind.engine
+
+    def keep(message_id: str) -> None:
+        with engine.begin() as connection:
+            row = checkin_table.c.id == checkin_id
+            connection.execute(sa.update(checkin_table).where(row).values(sent_message_id=message_id))
+
+    async def after_send(message_id: str) -> None:
+        await asyncio.to_thread(keep, message_id)
+
+    return after_send
 
 
 def answered_checkin(turn: Turn, person: Person) -> Checkin | None:
