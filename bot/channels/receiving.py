@@ -33,11 +33,11 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 """An update is a few kilobytes at most; a bigger body is not the platform's."""
 POLL_PAUSE_CAP = 60.0
+"""Longest wait between failed polls (the wait doubles from one second)."""
 STOP_GRACE = 10.0
 """Seconds a stop waits for the messages already received to be handled: a platform that counts
 them as delivered (Zalo's poll, a webhook) would not send them again, and Telegram would send
 them again to be handled twice (a second welcome, a second status reply)."""
-"""Longest wait between failed polls (the wait doubles from one second)."""
 
 Update = dict[str, Any]
 
@@ -134,7 +134,8 @@ class UpdateReceiver(ABC, Generic[C]):
     """How long a stop waits for the messages already taken to be handled."""
     confirm_after_handling: ClassVar[bool] = False
     """True when the next poll confirms the updates of the last one (Telegram's offset): the poll
-    then waits until they are handled, so a stop in between gets them again at the next start."""
+    then waits until they are handled, and a stop confirms what it handled (`_confirm`); what was
+    not handled comes again at the next start."""
 
     def __init__(
         self, conversation: Conversation, listening: Listening, *, clock: Clock, lang: str = "vi"
