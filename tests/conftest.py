@@ -7,10 +7,15 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+
+if TYPE_CHECKING:
+    from bot.chat.conversation import ChatConversation
+    from tests.test_conversation_office import Office
 
 DATA_DIR = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
@@ -229,3 +234,22 @@ def fresh_cli_settings() -> Iterator[None]:
     forget_cli_settings()
     yield
     forget_cli_settings()
+
+
+# --- The conversation's office (tests/test_conversation_office.py); a test file may define its own -----
+
+
+@pytest.fixture
+def office(engine: Engine) -> Office:
+    from tests.test_conversation_office import build_office
+
+    return build_office(engine)
+
+
+@pytest.fixture
+def talk(office: Office) -> ChatConversation:
+    from bot.chat.conversation import ChatConversation
+    from bot.people import AttemptLimiter
+    from tests.test_conversation_office import CALENDAR, CYCLES, TZ
+
+    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())

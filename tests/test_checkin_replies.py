@@ -12,7 +12,6 @@ import io
 
 import pytest
 from rich.console import Console
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.console import ConsoleChannel
@@ -30,16 +29,11 @@ from bot.db.models import (
     TaskStatus,
 )
 from bot.outbox.dispatcher import DispatchConfig, Dispatcher
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, event
 
 CHANNEL = "console"
 CHAT = "chat-khdt"
 CONFIG = DispatchConfig(lease=dt.timedelta(seconds=10), send_timeout=2.5, drain_timeout=3)
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
 
 
 @pytest.fixture

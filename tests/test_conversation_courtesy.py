@@ -9,27 +9,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.channels.events import Attachment, Reply
+from bot.channels.events import Attachment
 from bot.chat.conversation import ChatConversation
 from bot.db.models import TaskStatus
-from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, CYCLES, TZ, Office, build_office, event
+from tests.test_conversation_office import Office, event, texts
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
-
-
-@pytest.fixture
-def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
-
-
-def texts(replies: list[Reply]) -> str:
-    return "\n".join(reply.message.text for reply in replies if reply.message.text)
 
 
 @pytest.mark.parametrize("channel", ["telegram", "zalo"])

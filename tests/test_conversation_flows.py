@@ -27,14 +27,9 @@ from bot.db.models import (
     TaskUpdateAttachment,
 )
 from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, event, texts
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
 
 
 @pytest.fixture
@@ -47,10 +42,6 @@ def talk(office: Office) -> ChatConversation:
         limiter=AttemptLimiter(),
         bot_username="nhacviec_bot",
     )
-
-
-def texts(replies: list[Reply]) -> str:
-    return "\n".join(reply.message.text for reply in replies if reply.message.text)
 
 
 def buttons(replies: list[Reply]) -> list[tuple[str, str]]:

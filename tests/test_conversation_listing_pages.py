@@ -11,28 +11,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.channels.events import Reply
 from bot.chat.conversation import ChatConversation
 from bot.db.models import Plan, Task, TaskStatus
-from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import NOW, Office, event, texts
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 LONG = "về chuyển đổi số trong quản lý nhà nước, xây dựng cơ sở dữ liệu dùng chung của phường " * 3
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
-
-
-@pytest.fixture
-def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
-
-
-def texts(replies: list[Reply]) -> str:
-    return "\n".join(reply.message.text for reply in replies if reply.message.text)
 
 
 def more_tasks(office: Office, count: int, *, late: bool = False) -> None:

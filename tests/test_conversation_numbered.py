@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.channels.events import Attachment, Reply
@@ -22,16 +21,11 @@ from bot.db.models import (
     TaskStatus,
     TaskUpdateAttachment,
 )
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, event
 
 CHANNEL = "console"
 TITLE = "«Rà soát quy hoạch các khu, cụm công nghiệp»"
 """Task III.1.b, the one `Office.reminder` reminds of by default."""
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import paths
-from bot.channels.events import IncomingEvent
+from bot.channels.events import IncomingEvent, Reply
 from bot.db.models import (
     ChatBinding,
     Occurrence,
@@ -206,3 +206,8 @@ def event(
     values: dict[str, object] = {"user_id": chat, "display_name": "Trần Thị B", "text": text, **fields}
     values.setdefault("message_id", str(next(_message_ids)))
     return IncomingEvent(channel=channel, chat_id=chat, received_at=at, **values)  # type: ignore[arg-type]
+
+
+def texts(replies: list[Reply]) -> str:
+    """The replies' texts, one after the other."""
+    return "\n".join(reply.message.text for reply in replies if reply.message.text)

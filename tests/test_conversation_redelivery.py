@@ -7,32 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.channels.events import Reply
 from bot.chat.conversation import ChatConversation
 from bot.chat.conversation.received import RECEIVED_KEPT
 from bot.db.models import ReceivedUpdate, TaskStatus
-from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import NOW, Office, event, texts
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
-
-
-@pytest.fixture
-def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
-
-
-def texts(replies: list[Reply]) -> str:
-    return "\n".join(reply.message.text for reply in replies if reply.message.text)
 
 
 def marks(engine: Engine) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels.events import Reply
@@ -25,25 +24,10 @@ from bot.db.models import (
     Task,
     TaskStatus,
 )
-from bot.people import AttemptLimiter
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
+from tests.test_conversation_office import NOW, Office, event, texts
 
 TITLE = "Rà soát quy hoạch các khu, cụm công nghiệp"
 """Task III.1.b, the one `Office.reminder` reminds of by default."""
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
-
-
-@pytest.fixture
-def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
-
-
-def texts(replies: list[Reply]) -> str:
-    return "\n".join(reply.message.text for reply in replies if reply.message.text)
 
 
 def buttons(replies: list[Reply]) -> list[tuple[str, str]]:

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.channels.receiving import Listening
@@ -27,7 +26,7 @@ from bot.outbox.checkin import Detail
 from bot.outbox.dispatcher import Dispatcher
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Upload
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office
 
 TOKEN = "123456:TEST-token_abc"
 
@@ -41,11 +40,6 @@ def api() -> Iterator[FakeBotApi]:
 @pytest.fixture
 def clock() -> SimulatedClock:
     return SimulatedClock(NOW)
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
 
 
 @pytest.fixture

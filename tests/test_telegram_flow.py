@@ -34,7 +34,7 @@ from bot.web.server import WebServer
 from bot.web.webhooks import webhook_app
 from tests.fakes import FakeBotApi
 from tests.fakes.bot_api import Call
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office
+from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office
 
 TOKEN = "123456:TEST-token_abc"
 SECRET = "s3cret-Token_1"
@@ -54,11 +54,6 @@ def clock() -> SimulatedClock:
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi(token=TOKEN) as server:
         yield server
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
 
 
 @pytest.fixture

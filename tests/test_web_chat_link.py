@@ -7,25 +7,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.chat.conversation import ChatConversation
 from bot.db.models import WebLink
-from bot.people import AttemptLimiter
 from bot.web import links
 from bot.web.signin import check_link, hash_token
-from tests.test_conversation_office import CALENDAR, CYCLES, NOW, TZ, Office, build_office, event
-
-
-@pytest.fixture
-def office(engine: Engine) -> Office:
-    return build_office(engine)
-
-
-@pytest.fixture
-def talk(office: Office) -> ChatConversation:
-    return ChatConversation(office.engine, tz=TZ, calendar=CALENDAR, cycles=CYCLES, limiter=AttemptLimiter())
+from tests.test_conversation_office import NOW, Office, event
 
 
 @pytest.fixture

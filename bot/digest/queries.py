@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from bot.cutting import cut_at_word
 from bot.db.models import (
     Occurrence,
     OccurrenceKind,
@@ -378,14 +379,7 @@ def _due_soon(
 
 def excerpt(text: str, length: int = NOTE_EXCERPT) -> str:
     """The first `length` characters of a note on one line, cut at a word, with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= length:
-        return flat
-    cut = flat[: length - 1]
-    space = cut.rfind(" ")
-    if space > length // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:") + "…"
+    return cut_at_word(text, length)
 
 
 def _updates(
