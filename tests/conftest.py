@@ -228,12 +228,17 @@ def _reflected(engine: Engine) -> sa.MetaData:
 
 @pytest.fixture(autouse=True)
 def fresh_cli_settings() -> Iterator[None]:
-    """In-process CLI tests change the environment between commands; each command reads it anew."""
+    """In-process CLI tests change the environment between commands; each command reads it anew.
+    Where the dashboard is (`bot.web.links`, set by an in-process `nhacviec run`) is forgotten too:
+    the help and the digests mention `/web` only where it is served."""
     from bot.cli.settings import forget_cli_settings
+    from bot.web import links
 
     forget_cli_settings()
+    links.configure(None)
     yield
     forget_cli_settings()
+    links.configure(None)
 
 
 # --- The conversation's office (tests/test_conversation_office.py); a test file may define its own -----

@@ -192,6 +192,32 @@ def test_the_engine_job_queues_each_digest_once(seeded: Engine) -> None:
     assert run_digest_job(seeded, root, FRIDAY_1500 + dt.timedelta(minutes=2)) == 0
 
 
+def test_where_the_dashboard_is_served_the_queued_digest_ends_with_how_to_open_it(seeded: Engine) -> None:
+    from bot import paths
+    from bot.clock import SimulatedClock
+    from bot.engine.digests import run_digest_job
+    from bot.engine.root import Root
+    from bot.schedules import load_schedule_defaults
+    from bot.settings import Settings
+    from bot.web import links
+
+    settings = Settings(_env_file=None, schedules_dir=paths.SCHEDULES_DIR, timezone=TZ.key)  # type: ignore[call-arg]
+    defaults = load_schedule_defaults(paths.SCHEDULES_DIR, lang="vi")
+    root = Root(
+        settings=settings, clock=SimulatedClock(FRIDAY_1500), calendar=CALENDAR, defaults=defaults, lang="vi"
+    )
+    links.configure(links.LinkSettings("https://nhacviec.example.gov.vn/", dt.timedelta(minutes=15)))
+    try:
+        assert run_digest_job(seeded, root, FRIDAY_1500 + dt.timedelta(minutes=1)) == 2
+    finally:
+        links.configure(None)
+    with Session(seeded) as session:
+        chief = session.exec(select(OutboxMessage).where(OutboxMessage.person_id == "chanh-vp")).one()
+    assert chief.payload is not None
+    hint = "Xem đầy đủ trên trang theo dõi: gõ /web để nhận đường dẫn đăng nhập."
+    assert chief.payload["text"].endswith(hint) and chief.payload["plain"].endswith(hint)
+
+
 def test_two_processes_enqueueing_at_once_each_count_only_their_own(seeded: Engine) -> None:
     """The second process finds the first's rows at its INSERT (ON CONFLICT DO NOTHING): it must
     say it queued nothing, not count them (an INSERT's rowcount is -1 on PostgreSQL)."""

@@ -13,7 +13,7 @@ from bot.chat.conversation import ChatConversation
 from bot.db.models import WebLink
 from bot.web import links
 from bot.web.signin import check_link, hash_token
-from tests.test_conversation_office import NOW, Office, event
+from tests.test_conversation_office import NOW, Office, event, texts
 
 
 @pytest.fixture
@@ -48,3 +48,29 @@ def test_web_without_a_dashboard_says_what_to_set(office: Office, talk: ChatConv
     assert "WEB_BASE_URL" in (reply.message.text or "")
     with Session(office.engine) as session:
         assert session.exec(select(WebLink)).first() is None
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_help_names_web_only_where_the_dashboard_is_served(
+    office: Office, talk: ChatConversation, configured: None, lang: str
+) -> None:
+    office.bind("105", lang=lang)
+    with_web = texts(talk.respond(event("105", "/huongdan")))
+    web_line = next(line for line in with_web.splitlines() if line.startswith("/web"))
+    lines = with_web.splitlines()
+    # Among the commands, before the paragraph on answering reminders.
+    assert lines.index(web_line) == max(i for i, line in enumerate(lines) if line.startswith("/"))
+    links.configure(None)
+    without = texts(talk.respond(event("105", "/huongdan")))
+    assert "/web" not in without and without.splitlines() == [line for line in lines if line != web_line]
+
+
+def test_the_digest_says_how_to_open_the_dashboard_where_it_is_served(
+    office: Office, talk: ChatConversation, configured: None
+) -> None:
+    for chat, channel in (("106", "telegram"), ("107", "zalo")):
+        office.bind(chat, role="chief", unit="vp-ubnd", channel=channel)
+        said = texts(talk.respond(event(chat, "/tonghop", channel=channel)))
+        assert said.rstrip().endswith("Xem đầy đủ trên trang theo dõi: gõ /web để nhận đường dẫn đăng nhập.")
+    links.configure(None)
+    assert "/web" not in texts(talk.respond(event("106", "/tonghop")))

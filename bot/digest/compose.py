@@ -44,6 +44,7 @@ def compose_digest(
     calendar: WorkCalendar,
     lang: str | None = None,
     templates: Path = paths.TEMPLATES_DIR,
+    dashboard: bool = False,
 ) -> ComposedDigest:
     """The digest a `digest` outbox row asks for, in the person's language unless `lang` is given.
 
@@ -64,9 +65,9 @@ def compose_digest(
     )
     fmt, limit = CHANNEL_FORMATS.get(channel, (Format.TEXT, ZALO_LIMIT))
     if fmt is Format.HTML:
-        text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates)
+        text = render_digest(digest, lang=language, tz=tz, fmt=fmt, templates=templates, dashboard=dashboard)
     else:
-        text = render_plain(digest, lang=language, tz=tz, templates=templates)
+        text = render_plain(digest, lang=language, tz=tz, templates=templates, dashboard=dashboard)
     tasks = task_rows_by_plan(session, plan_ids, as_of=as_of, tz=tz)
     return ComposedDigest(
         pieces=split_message(text, limit, html=fmt is Format.HTML),

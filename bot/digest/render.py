@@ -67,7 +67,9 @@ TEXT_ONLY_TITLE = 90
 run to 300 characters)."""
 
 
-def render_plain(digest: Digest, *, lang: str, tz: ZoneInfo, templates: Path = paths.TEMPLATES_DIR) -> str:
+def render_plain(
+    digest: Digest, *, lang: str, tz: ZoneInfo, templates: Path = paths.TEMPLATES_DIR, dashboard: bool = False
+) -> str:
     """The digest for a channel without HTML or files (Zalo): short lists, short titles."""
     return render_digest(
         digest.first(TEXT_ONLY_ROWS),
@@ -77,6 +79,7 @@ def render_plain(digest: Digest, *, lang: str, tz: ZoneInfo, templates: Path = p
         templates=templates,
         workbook=False,
         title_limit=TEXT_ONLY_TITLE,
+        dashboard=dashboard,
     )
 
 
@@ -89,9 +92,11 @@ def render_digest(
     templates: Path = paths.TEMPLATES_DIR,
     workbook: bool = True,
     title_limit: int | None = None,
+    dashboard: bool = False,
 ) -> str:
     """The digest's message text; `workbook`: the workbook goes with it (a cut list points there);
-    `title_limit`: plan and task titles are cut at a word to this length."""
+    `title_limit`: plan and task titles are cut at a word to this length; `dashboard`: the
+    dashboard is served (the last line says how to open it)."""
     env = environment(lang, fmt is Format.HTML, templates)
 
     def moment(value: dt.datetime) -> str:
@@ -110,6 +115,7 @@ def render_digest(
         local_day=local_day,
         workbook=workbook,
         title_limit=title_limit,
+        dashboard=dashboard,
     )
     # Blank lines separate sections; a conditional block may leave more than one.
     lines = text.strip().splitlines()

@@ -189,12 +189,14 @@ def enqueue_digests(
     tz: ZoneInfo,
     calendar: WorkCalendar | None = None,
     templates: Path = paths.TEMPLATES_DIR,
+    dashboard: bool = False,
 ) -> list[DueDigest]:
     """Insert an outbox row of kind `digest` for each due digest; returns those inserted.
 
     With a `calendar`, the digest is also rendered into the payload, in the recipient's language,
     as the dispatcher sends it (`bot.outbox.render`): `text` (Telegram HTML, `parse_mode: html`)
-    and `plain` (for Zalo and the console); the channel splits it at its limit.
+    and `plain` (for Zalo and the console); the channel splits it at its limit. `dashboard`: the
+    dashboard is served, and the digest ends saying how to open it.
 
     Safe to run from several processes at once: a row another process inserted first is skipped
     by the unique idempotency key, not an error. The caller commits.
@@ -205,7 +207,7 @@ def enqueue_digests(
     for due in due_digests(session, now, schedule=schedule, tz=tz):
         payload = due.payload()
         if calendar is not None:
-            payload.update(_rendered(session, due, tz, calendar, templates))
+            payload.update(_rendered(session, due, tz, calendar, templates, dashboard))
         values = {
             "idempotency_key": due.key,
             "kind": OutboxKind.DIGEST.value,
@@ -230,7 +232,7 @@ def enqueue_digests(
 
 
 def _rendered(
-    session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar, templates: Path
+    session: Session, due: DueDigest, tz: ZoneInfo, calendar: WorkCalendar, templates: Path, dashboard: bool
 ) -> dict[str, str]:
     from bot.digest.queries import build_digest
     from bot.digest.render import Format, render_digest, render_plain
@@ -242,8 +244,10 @@ def _rendered(
         session, due.plan_ids, as_of=due.as_of, tz=tz, calendar=calendar, since=since, recipient=person.name
     )
     return {
-        "text": render_digest(digest, lang=person.language, tz=tz, fmt=Format.HTML, templates=templates),
-        "plain": render_plain(digest, lang=person.language, tz=tz, templates=templates),
+        "text": render_digest(
+            digest, lang=person.language, tz=tz, fmt=Format.HTML, templates=templates, dashboard=dashboard
+        ),
+        "plain": render_plain(digest, lang=person.language, tz=tz, templates=templates, dashboard=dashboard),
         "parse_mode": "html",
     }
 

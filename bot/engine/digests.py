@@ -20,6 +20,7 @@ from bot.digest.schedule import (
 )
 from bot.engine.root import Root
 from bot.engine.scheduler import CronJob
+from bot.web import links
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def run_digest_job(engine: Engine, root: Root, now: dt.datetime) -> int:
             tz=settings.tz,
             calendar=root.calendar,
             templates=settings.templates_dir,
+            dashboard=links.configured(),
         )
     for due in inserted:
         log.info("digest %s queued (%d plans)", due.key, len(due.plan_ids))

@@ -33,6 +33,11 @@ def configure(settings: LinkSettings | None) -> None:
         _configured.append(settings)
 
 
+def configured() -> bool:
+    """Whether `/web` gives a link here (the help and the digests then mention it)."""
+    return bool(_configured)
+
+
 def sign_in_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/signin/{token}"
 

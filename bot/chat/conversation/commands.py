@@ -10,6 +10,7 @@ from bot.chat.conversation import picking, questions
 from bot.chat.conversation.messages import (
     CANCELLED,
     HELP,
+    HELP_WEB,
     NO_MATCH,
     NO_TASKS,
     NOTHING_TO_CANCEL,
@@ -74,7 +75,18 @@ def snooze(turn: Turn, person: Person) -> None:
 
 
 def show_help(turn: Turn, person: Person) -> None:
-    turn.say(turn.t(HELP))
+    turn.say(help_text(turn))
+
+
+def help_text(turn: Turn) -> str:
+    """The commands; `/web` among them where the dashboard is served."""
+    from bot.web.links import configured  # the web package, only when asked
+
+    lines = turn.t(HELP).split("\n")
+    if configured():
+        last_command = max(i for i, line in enumerate(lines) if line.startswith("/"))
+        lines.insert(last_command + 1, turn.t(HELP_WEB))
+    return "\n".join(lines)
 
 
 def web_link(turn: Turn, person: Person) -> None:
@@ -118,4 +130,4 @@ def register(turn: Turn, code: str, limiter: AttemptLimiter, default_lang: str) 
     turn.person = person
     turn.lang = language(person, default_lang)
     turn.say(welcome_message(turn.session, person, turn.lang))
-    turn.say(turn.t(HELP))
+    turn.say(help_text(turn))

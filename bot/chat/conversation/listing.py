@@ -135,6 +135,7 @@ def _answerable(
 
 def digest_now(turn: Turn, person: Person) -> None:
     from bot.digest.compose import compose_digest  # matplotlib: only when asked
+    from bot.web.links import configured
 
     if not can_request_digest(turn.session, person):
         raise Refusal(Reply(turn.message(turn.t(DIGEST_NOT_ALLOWED))))
@@ -155,6 +156,7 @@ def digest_now(turn: Turn, person: Person) -> None:
         calendar=turn.calendar,
         templates=turn.templates,
         lang=turn.lang,
+        dashboard=configured(),
     )
     mode = ParseMode.HTML if composed.html else ParseMode.TEXT
     files = (

@@ -36,6 +36,7 @@ HELP = N_(
     "«đã nộp báo cáo tháng 11», «nhắc lại thứ Hai 8h», hoặc gõ số của lựa chọn (1, 2, 3…) khi tin nhắc "
     "không có nút bấm. Gửi nhầm thì nhắn «nhầm rồi» hoặc /sua."
 )
+HELP_WEB = N_("/web — trang theo dõi nhiệm vụ trên máy tính (bot gửi đường dẫn đăng nhập)")
 UNKNOWN_COMMAND = N_("Bot không có lệnh «{command}». Gõ /huongdan để xem các lệnh.")
 SLOW_DOWN = N_(
     "Anh/chị gửi nhanh quá ({limit} tin trong một phút). Xin chậm lại: các tin tiếp theo trong phút này "
