@@ -42,8 +42,6 @@ from bot.db.models import (
     OutboxMessage,
     OutboxState,
     Person,
-    Plan,
-    Task,
     TaskStatus,
 )
 from bot.outbox.dispatcher import Dispatcher
@@ -362,24 +360,6 @@ def deadline_state(chat: Chat) -> OccurrenceState:
         return occurrence.one().state
 
 
-def many_tasks(office: Office, count: int) -> None:
-    with Session(office.engine) as session, session.begin():
-        plan = session.exec(select(Plan)).first()
-        assert plan is not None
-        for number in range(count):
-            session.add(
-                Task(
-                    plan_id=plan.id,
-                    key=f"V.{number + 1}",
-                    position=100 + number,
-                    title=f"Nhiệm vụ thêm số {number + 1} về chuyển đổi số",
-                    lead_unit_id="so-khdt",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
-
-
 # --- the scenarios ----------------------------------------------------------------------------------
 
 
@@ -428,7 +408,7 @@ async def test_an_interrupted_step_keeps_what_was_chosen(chat: Chat) -> None:
 
 
 async def test_report_pages_and_words_in_every_step(chat: Chat) -> None:
-    many_tasks(chat.office, 20)
+    chat.office.add_tasks(20)
     first = await chat.say("/baocao")
     assert "Trang 1/3 (23 nhiệm vụ)" in first
     second = await chat.choose("Trang sau ▶") if chat.buttons else await chat.say("sau")

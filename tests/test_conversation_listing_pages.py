@@ -4,43 +4,17 @@ next page, numbered on from the first, and its numbers answer «12 xong»."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
 from bot.chat.conversation import ChatConversation
-from bot.db.models import Plan, Task, TaskStatus
-from tests.test_conversation_office import NOW, Office, event, texts
+from bot.db.models import TaskStatus
+from tests.test_conversation_office import Office, event, texts
 
 Dump = Callable[[Engine], dict[str, list[tuple[object, ...]]]]
 LONG = "về chuyển đổi số trong quản lý nhà nước, xây dựng cơ sở dữ liệu dùng chung của phường " * 3
-
-
-def more_tasks(office: Office, count: int, *, late: bool = False) -> None:
-    """`count` tasks of the unit after the office's three, with long titles (overdue: `late`)."""
-    with Session(office.engine) as session, session.begin():
-        plan = session.exec(select(Plan)).first()
-        assert plan is not None
-        last = session.exec(select(Task).order_by(col(Task.position).desc())).first()
-        start = (last.position if last is not None else 0) + 1
-        for number in range(count):
-            due = NOW.date() - dt.timedelta(days=30 - number) if late else None
-            session.add(
-                Task(
-                    plan_id=plan.id,
-                    key=f"V.{number + 1}",
-                    position=start + number,
-                    title=f"Nhiệm vụ thêm số {number + 1} {LONG}",
-                    lead_unit_id="so-khdt",
-                    due=due,
-                    effective_due=due,
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
 
 
 def numbers(text: str) -> list[int]:
@@ -51,7 +25,7 @@ def numbers(text: str) -> list[int]:
 def test_tasks_go_ten_a_page_each_page_one_message(
     office: Office, talk: ChatConversation, channel: str
 ) -> None:
-    more_tasks(office, 20)
+    office.add_tasks(20, about=LONG)
     office.bind("801", channel=channel)
     first = talk.respond(event("801", "/viec", channel=channel))
     assert len(first) == 1 and len(first[0].message.text or "") <= 2000
@@ -68,7 +42,7 @@ def test_tasks_go_ten_a_page_each_page_one_message(
 def test_the_numbers_of_a_later_page_answer_and_the_first_pages_no_longer_do(
     office: Office, talk: ChatConversation, dump: Dump
 ) -> None:
-    more_tasks(office, 20)
+    office.add_tasks(20, about=LONG)
     office.bind("802", channel="zalo")
     talk.respond(event("802", "/viec", channel="zalo"))
     page = texts(talk.respond(event("802", "/viec 2", channel="zalo")))
@@ -93,7 +67,7 @@ def test_a_page_past_the_last_is_refused_with_the_last_one(office: Office, talk:
 
 
 def test_overdue_tasks_page_the_same_way(office: Office, talk: ChatConversation) -> None:
-    more_tasks(office, 14, late=True)
+    office.add_tasks(14, about=LONG, late=True)
     office.bind("804", channel="zalo")
     first = texts(talk.respond(event("804", "/quahan", channel="zalo")))
     assert numbers(first) == list(range(1, 11)) and "«/quahan 2»" in first and len(first) <= 2000

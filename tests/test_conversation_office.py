@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import paths
 from bot.channels.events import IncomingEvent, Reply
@@ -25,6 +25,7 @@ from bot.db.models import (
     OutboxMessage,
     OutboxState,
     Person,
+    Plan,
     ReportingObligation,
     Task,
     TaskUpdate,
@@ -167,6 +168,30 @@ class Office:
             session.flush()
             assert row.id is not None
             return row.id
+
+    def add_tasks(self, count: int, *, about: str = "về chuyển đổi số", late: bool = False) -> None:
+        """`count` more tasks of Sở KH&ĐT after the plan's own, keyed V.1, V.2…, titled «Nhiệm vụ
+        thêm số N `about`»; `late`: each with a deadline that has passed (V.1 the longest ago)."""
+        with Session(self.engine) as session, session.begin():
+            plan = session.exec(select(Plan)).first()
+            assert plan is not None
+            last = session.exec(select(Task).order_by(col(Task.position).desc())).first()
+            start = (last.position if last is not None else 0) + 1
+            for number in range(count):
+                due = NOW.date() - dt.timedelta(days=30 - number) if late else None
+                session.add(
+                    Task(
+                        plan_id=plan.id,
+                        key=f"V.{number + 1}",
+                        position=start + number,
+                        title=f"Nhiệm vụ thêm số {number + 1} {about}",
+                        lead_unit_id="so-khdt",
+                        due=due,
+                        effective_due=due,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
 
     def updates(self) -> list[TaskUpdate]:
         with Session(self.engine) as session:

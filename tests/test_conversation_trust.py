@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.channels.events import Reply
 from bot.chat.conversation import ChatConversation
@@ -19,7 +19,6 @@ from bot.db.models import (
     OutboxKind,
     OutboxMessage,
     OutboxState,
-    Plan,
     Target,
     Task,
     TaskStatus,
@@ -236,28 +235,8 @@ def test_a_staff_member_hears_when_the_head_changes_their_status(
 # --- /baocao pages ----------------------------------------------------------------------------------
 
 
-def many_tasks(office: Office, count: int) -> None:
-    with Session(office.engine) as session, session.begin():
-        plan = session.exec(select(Plan)).first()
-        assert plan is not None
-        last = session.exec(select(Task).order_by(col(Task.position).desc())).first()
-        start = (last.position if last is not None else 0) + 1
-        for number in range(count):
-            session.add(
-                Task(
-                    plan_id=plan.id,
-                    key=f"V.{number + 1}",
-                    position=start + number,
-                    title=f"Nhiệm vụ thêm số {number + 1} về chuyển đổi số",
-                    lead_unit_id="so-khdt",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
-
-
 def test_report_pages_through_every_task_and_finds_by_number(office: Office, talk: ChatConversation) -> None:
-    many_tasks(office, 20)
+    office.add_tasks(20)
     office.bind("1301")
     first = talk.respond(event("1301", "/baocao"))
     assert "Trang 1/3 (23 nhiệm vụ)" in texts(first)

@@ -48,28 +48,35 @@ def telegram_env(url: str, api: FakeBotApi) -> dict[str, str]:
     return run_env(url, api.url, TOKEN, TELEGRAM_POLL_TIMEOUT="0", TELEGRAM_POLL_PAUSE="0.05")
 
 
+def invite_one(engine: Engine) -> str:
+    """One person, p0000, not registered yet; the code of their invite (times from the system
+    clock, which the process runs on)."""
+    clock = SystemClock()
+    build_world(engine, people=1, bind=False, now=clock.now())
+    with Session(engine) as session, session.begin():
+        return create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
+
+
+def private_message(chat: int, number: int, text: str) -> dict[str, object]:
+    """The update Telegram sends when the person in private chat `chat` writes `text`."""
+    return {
+        "message": {
+            "message_id": number,
+            "date": int(SystemClock().now().timestamp()),
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Lan"},
+            "text": text,
+        }
+    }
+
+
 def test_a_person_registers_with_the_start_link_and_asks_for_tasks(
     sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi
 ) -> None:
     url, engine = sqlite
-    clock = SystemClock()
-    build_world(engine, people=1, bind=False, now=clock.now())
-    with Session(engine) as session, session.begin():
-        code = create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
-    chat = {"id": 5501, "type": "private"}
-    sender = {"id": 5501, "is_bot": False, "first_name": "Lan"}
+    code = invite_one(engine)
     for number, text in enumerate((f"/start {code}", "/viec"), start=1):
-        api.queue_update(
-            {
-                "message": {
-                    "message_id": number,
-                    "date": int(clock.now().timestamp()),
-                    "chat": chat,
-                    "from": sender,
-                    "text": text,
-                }
-            }
-        )
+        api.queue_update(private_message(5501, number, text))
     process = start_run(telegram_env(url, api), tmp_path)
     try:
         deadline = time.monotonic() + 40
@@ -121,25 +128,10 @@ def _end_right_after_the_welcome(
     sqlite: tuple[str, Engine], tmp_path: Path, api: FakeBotApi, end: str
 ) -> None:
     url, engine = sqlite
-    clock = SystemClock()
-    build_world(engine, people=1, bind=False, now=clock.now())
-    with Session(engine) as session, session.begin():
-        code = create_invite(session, unit_id=None, role=None, person_id="p0000", now=clock.now()).code
-    chat = {"id": 5502, "type": "private"}
-    sender = {"id": 5502, "is_bot": False, "first_name": "Lan"}
+    code = invite_one(engine)
 
     def say(number: int, text: str) -> None:
-        api.queue_update(
-            {
-                "message": {
-                    "message_id": number,
-                    "date": int(clock.now().timestamp()),
-                    "chat": chat,
-                    "from": sender,
-                    "text": text,
-                }
-            }
-        )
+        api.queue_update(private_message(5502, number, text))
 
     def texts() -> list[str]:
         return [str(call.params["text"]) for call in api.delivered() if call.chat_id == "5502"]
